@@ -1,0 +1,49 @@
+package io.infercore.api;
+
+import io.infercore.engine.ChatMessage;
+import io.infercore.engine.GenerationRequest;
+import io.infercore.engine.SamplingParams;
+import io.infercore.inference.Target;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.util.List;
+import java.util.Map;
+
+/** Body of {@code POST /api/v1/llm/chat}. */
+@Schema(description = "Multi-turn chat request")
+public record ChatBody(
+        @Schema(description = "Conversation, OpenAI style", required = true) List<Message> messages,
+        @Schema(description = "ollama, vllm, sglang or llamacpp; default: the configured default engine") String engineType,
+        @Schema(description = "Model name on that engine; default: default_model_name") String modelName,
+        @Schema(description = "Run id from /api/v1/models/running, instead of engine_type + model_name") String runId,
+        @Schema(description = "Maximum tokens to generate (positive, at most the model's context)") Integer maxTokens,
+        @Schema(description = "Sampling temperature, 0-2; 0 is greedy") Double temperature,
+        @Schema(description = "Nucleus sampling, greater than 0 and at most 1") Double topP,
+        @Schema(description = "Stop sequences (a string or a list)") List<String> stop,
+        @Schema(description = "Random seed for reproducible sampling") Long seed,
+        @Schema(description = "true: answer as text/event-stream (delta, done, error events)") Boolean stream,
+        @Schema(description = "Engine-specific extras (e.g. grammar, regex, top_k); refused where unsupported") Map<String, Object> engineArgs,
+        @Schema(description = "Enable or disable the model's thinking mode where supported") Boolean thinking) {
+
+    /** One turn. */
+    @Schema(description = "A chat message")
+    public record Message(
+            @Schema(description = "system, user, assistant or tool", required = true) String role,
+            @Schema(description = "Text of the message", required = true) String content) {
+    }
+
+    GenerationRequest toRequest() {
+        List<ChatMessage> turns = messages == null ? null
+                : messages.stream().map(m -> m == null ? null : new ChatMessage(m.role(), m.content())).toList();
+        return new GenerationRequest(null, null, turns == null ? List.of() : turns,
+                new SamplingParams(maxTokens, temperature, topP, stop, seed), null, engineArgs, thinking);
+    }
+
+    Target target() {
+        return new Target(engineType, modelName, runId);
+    }
+
+    boolean streaming() {
+        return Boolean.TRUE.equals(stream);
+    }
+}

@@ -1,0 +1,67 @@
+package io.infercore.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.infercore.inference.Completion;
+import io.infercore.inference.StructuredResult;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.util.List;
+
+/** The {@code data} of the generation endpoints. */
+public final class ReplyData {
+
+    private ReplyData() {
+    }
+
+    @Schema(description = "Result of generate")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Generated(
+            @Schema(description = "Generated text (never includes reasoning)") String text,
+            @Schema(description = "Reasoning text, when the model produced any") String reasoning,
+            @Schema(description = "Model that answered") String modelName,
+            @Schema(description = "Engine that answered") String engineType,
+            @Schema(description = "stop or length") String finishReason,
+            UsageData usage) {
+
+        static Generated of(Completion c) {
+            return new Generated(c.result().text(), c.result().reasoning(), c.modelName(), c.engineType(),
+                    c.result().finishReason(), UsageData.of(c.result().usage()));
+        }
+    }
+
+    @Schema(description = "Result of chat")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Chatted(
+            @Schema(description = "Reply text (never includes reasoning)") String text,
+            @Schema(description = "The reply as a message") ChatBody.Message message,
+            @Schema(description = "Reasoning text, when the model produced any") String reasoning,
+            @Schema(description = "Model that answered") String modelName,
+            @Schema(description = "Engine that answered") String engineType,
+            @Schema(description = "stop or length") String finishReason,
+            UsageData usage) {
+
+        static Chatted of(Completion c) {
+            return new Chatted(c.result().text(), new ChatBody.Message("assistant", c.result().text()),
+                    c.result().reasoning(), c.modelName(), c.engineType(), c.result().finishReason(),
+                    UsageData.of(c.result().usage()));
+        }
+    }
+
+    @Schema(description = "Result of structured-generate")
+    public record Structured(
+            @Schema(description = "The parsed output; null when it is not JSON") JsonNode json,
+            @Schema(description = "The raw output") String text,
+            @Schema(description = "Whether json conforms to the schema") boolean valid,
+            @Schema(description = "The validator's errors; empty when valid") List<String> errors,
+            @Schema(description = "Generations made (a non-conforming first answer is retried once)") int attempts,
+            @Schema(description = "Model that answered") String modelName,
+            @Schema(description = "Engine that answered") String engineType,
+            UsageData usage) {
+
+        static Structured of(StructuredResult r) {
+            return new Structured(r.json(), r.text(), r.valid(), r.errors(), r.attempts(), r.modelName(),
+                    r.engineType(), UsageData.of(r.usage()));
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.infercore.engine;
+
+/** What an engine adapter declares it can do; the inference layer refuses the rest with a 400. */
+public enum Capability {
+    GENERATE,
+    CHAT,
+    STREAMING,
+    STRUCTURED_OUTPUT,
+    EMBEDDINGS,
+    HEALTH
+}

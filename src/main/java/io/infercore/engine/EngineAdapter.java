@@ -1,0 +1,52 @@
+package io.infercore.engine;
+
+import io.infercore.error.ErrorKind;
+import io.infercore.error.InfercoreException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One inference engine behind the common API. Implementations are CDI beans discovered by
+ * {@link EngineRegistry}; adding an engine means adding one package with one such bean, and
+ * nothing in the API layer changes.
+ *
+ * <p>Contract: methods never block the caller's thread (blocking or JNI work runs on the
+ * adapter's own executor); a stream emits {@link StreamEvent.Delta}s and ends with exactly one
+ * {@link StreamEvent.Done}; cancelling the subscription stops generation in the engine;
+ * failures are {@link InfercoreException}s.
+ */
+public interface EngineAdapter {
+
+    /** The {@code engine_type} this adapter answers to, e.g. {@code llamacpp}. */
+    String type();
+
+    Set<Capability> capabilities();
+
+    /** Resolves a model name, failing with {@link ErrorKind#MODEL_NOT_FOUND} (and a hint) when the engine lacks it. */
+    Uni<ModelInfo> resolveModel(String model);
+
+    /** Models the engine can serve right now. */
+    Uni<List<ModelInfo>> listModels();
+
+    /** Streams one generation. */
+    Multi<StreamEvent> stream(GenerationRequest request);
+
+    /** One complete generation; by default the stream, gathered. */
+    default Uni<GenerationResult> generate(GenerationRequest request) {
+        return StreamCollector.collect(stream(request));
+    }
+
+    default Uni<EmbeddingResult> embed(String model, List<String> inputs) {
+        return Uni.createFrom().failure(new InfercoreException(ErrorKind.UNSUPPORTED,
+                "Engine '" + type() + "' does not provide embeddings"));
+    }
+
+    Uni<EngineHealth> health();
+
+    default boolean supports(Capability capability) {
+        return capabilities().contains(capability);
+    }
+}

@@ -1,0 +1,194 @@
+package io.infercore.engine.llamacpp;
+
+import io.infercore.config.InfercoreConfig;
+import io.infercore.config.ModelDirectories;
+import io.infercore.engine.Capability;
+import io.infercore.engine.EngineAdapter;
+import io.infercore.engine.EngineHealth;
+import io.infercore.engine.GenerationRequest;
+import io.infercore.engine.ModelInfo;
+import io.infercore.engine.StreamEvent;
+import io.infercore.error.ErrorKind;
+import io.infercore.error.InfercoreException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The embedded engine: GGUF models run in-process through java-llama.cpp (JNI). The default
+ * model ({@code llamacpp.model_path}) is served under {@code default_model_name}; more models can
+ * be loaded under their own names. Requests for a model that is still loading wait for it.
+ */
+@ApplicationScoped
+public class LlamaCppEngine implements EngineAdapter {
+
+    public static final String TYPE = "llamacpp";
+    static final String DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf";
+    private static final Logger LOG = Logger.getLogger(LlamaCppEngine.class);
+
+    @Inject
+    InfercoreConfig config;
+    @Inject
+    ModelDirectories directories;
+    @Inject
+    ModelLoader loader;
+
+    private final Map<String, CompletableFuture<LoadedModel>> models = new ConcurrentHashMap<>();
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.llamacpp().loadOnStart()) {
+            load(config.defaultModelName(), defaultModelPath());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        models.keySet().forEach(this::unload);
+    }
+
+    /** Where the default model's GGUF is expected. */
+    public Path defaultModelPath() {
+        return config.llamacpp().modelPath().map(Path::of)
+                .orElseGet(() -> directories.gguf().resolve(DEFAULT_GGUF)).toAbsolutePath();
+    }
+
+    /** Starts loading a GGUF under {@code name}; the returned future completes when it can serve. */
+    public CompletableFuture<Void> load(String name, Path gguf) {
+        CompletableFuture<LoadedModel> loading = models.computeIfAbsent(name, n -> loader.load(n, gguf));
+        return loading.thenApply(m -> null);
+    }
+
+    /** Unloads {@code name}; in-flight requests on it fail with a 503. */
+    public boolean unload(String name) {
+        CompletableFuture<LoadedModel> removed = models.remove(name);
+        if (removed == null) {
+            return false;
+        }
+        removed.thenAccept(loader::close);
+        return true;
+    }
+
+    /** The state of a model: empty when unknown, else loading / ready / failed with the reason. */
+    public Optional<String> status(String name) {
+        CompletableFuture<LoadedModel> f = models.get(name);
+        if (f == null) {
+            return Optional.empty();
+        }
+        if (!f.isDone()) {
+            return Optional.of("loading");
+        }
+        return Optional.of(f.isCompletedExceptionally() ? "failed" : "ready");
+    }
+
+    /** Requests waiting for a slot across all models (the queue depth). */
+    public int queuedRequests() {
+        return models.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally())
+                .mapToInt(f -> f.join().executor().queued()).sum();
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.GENERATE, Capability.CHAT, Capability.STREAMING,
+                Capability.STRUCTURED_OUTPUT, Capability.HEALTH);
+    }
+
+    @Override
+    public Uni<ModelInfo> resolveModel(String model) {
+        return ready(model).map(m -> new ModelInfo(m.name(), m.contextLength()));
+    }
+
+    @Override
+    public Uni<List<ModelInfo>> listModels() {
+        return Uni.createFrom().item(() -> models.entrySet().stream()
+                .filter(e -> e.getValue().isDone() && !e.getValue().isCompletedExceptionally())
+                .map(e -> new ModelInfo(e.getKey(), e.getValue().join().contextLength()))
+                .toList());
+    }
+
+    @Override
+    public Multi<StreamEvent> stream(GenerationRequest request) {
+        checkEngineArgs(request.engineArgs());
+        return ready(request.model()).onItem().transformToMulti(model -> Multi.createFrom().emitter(emitter -> {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            emitter.onTermination(() -> cancelled.set(true));
+            model.executor().submit(new TokenLoop(model, request, config.llamacpp().defaultMaxTokens(),
+                    emitter, cancelled));
+        }));
+    }
+
+    @Override
+    public Uni<EngineHealth> health() {
+        return Uni.createFrom().item(() -> {
+            String state = status(config.defaultModelName()).orElse("not loaded");
+            boolean up = "ready".equals(state);
+            String detail = switch (state) {
+                case "ready" -> "default model '" + config.defaultModelName() + "' loaded";
+                case "failed" -> failureOf(config.defaultModelName());
+                default -> "default model '" + config.defaultModelName() + "' " + state;
+            };
+            return new EngineHealth(TYPE, up, "in-process", detail);
+        });
+    }
+
+    private Uni<LoadedModel> ready(String name) {
+        CompletableFuture<LoadedModel> f = models.get(name);
+        if (f == null) {
+            return Uni.createFrom().failure(InfercoreException.modelNotFound("Model '" + name
+                    + "' is not loaded in the embedded llamacpp engine; loaded: " + models.keySet()
+                    + ". Load a GGUF with POST /api/v1/models/start or set llamacpp.model_path"));
+        }
+        return Uni.createFrom().completionStage(f).onFailure().transform(LlamaCppEngine::unwrap);
+    }
+
+    private String failureOf(String name) {
+        try {
+            models.get(name).join();
+            return "";
+        } catch (RuntimeException e) {
+            return unwrap(e).getMessage();
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable cause = t;
+        while ((cause instanceof java.util.concurrent.CompletionException
+                || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static void checkEngineArgs(Map<String, Object> args) {
+        for (Map.Entry<String, Object> e : args.entrySet()) {
+            if (!TokenLoop.ENGINE_ARGS.contains(e.getKey())) {
+                throw new InfercoreException(ErrorKind.UNSUPPORTED, "engine_args." + e.getKey()
+                        + " is not supported by the llamacpp engine; supported: " + TokenLoop.ENGINE_ARGS,
+                        "engine_args", null);
+            }
+            boolean textual = e.getKey().equals("grammar");
+            if (textual ? !(e.getValue() instanceof String) : !(e.getValue() instanceof Number)) {
+                throw InfercoreException.invalid("engine_args",
+                        "engine_args." + e.getKey() + " must be a " + (textual ? "string" : "number"));
+            }
+        }
+    }
+}

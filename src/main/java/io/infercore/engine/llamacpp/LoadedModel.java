@@ -1,0 +1,91 @@
+package io.infercore.engine.llamacpp;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.Pair;
+import io.infercore.engine.ChatMessage;
+import io.infercore.error.InfercoreException;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A GGUF model loaded in-process, with the executor its requests run on. */
+final class LoadedModel {
+
+    private final String name;
+    private final Path path;
+    private final LlamaModel model;
+    private final int contextLength;
+    private final SlotExecutor executor;
+    private final Map<String, String> grammarCache = new ConcurrentHashMap<>();
+
+    LoadedModel(String name, Path path, LlamaModel model, int contextLength, SlotExecutor executor) {
+        this.name = name;
+        this.path = path;
+        this.model = model;
+        this.contextLength = contextLength;
+        this.executor = executor;
+    }
+
+    String name() {
+        return name;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    LlamaModel model() {
+        return model;
+    }
+
+    /** Tokens one request may use, prompt and completion together. */
+    int contextLength() {
+        return contextLength;
+    }
+
+    SlotExecutor executor() {
+        return executor;
+    }
+
+    int countTokens(String text) {
+        return model.encode(text).length;
+    }
+
+    /** The model's chat template (llama.cpp falls back to ChatML when the GGUF has none) applied to the turns. */
+    String formatChat(List<ChatMessage> messages) {
+        StringBuilder system = new StringBuilder();
+        List<Pair<String, String>> turns = new ArrayList<>();
+        for (ChatMessage m : messages) {
+            switch (m.role()) {
+                case "system" -> system.append(system.isEmpty() ? "" : "\n\n").append(m.content());
+                case "user", "assistant" -> turns.add(new Pair<>(m.role(), m.content()));
+                default -> throw InfercoreException.invalid("messages",
+                        "The llamacpp engine does not support role '" + m.role() + "'; use system, user or assistant");
+            }
+        }
+        InferenceParameters params = new InferenceParameters("")
+                .setMessages(system.toString(), turns);
+        return model.applyTemplate(params);
+    }
+
+    /** GBNF grammar for a JSON Schema; converting is not free, and the same schema is typically sent many times. */
+    String grammarFor(String jsonSchema) {
+        return grammarCache.computeIfAbsent(jsonSchema, schema -> {
+            try {
+                return LlamaModel.jsonSchemaToGrammar(schema);
+            } catch (RuntimeException e) {
+                throw InfercoreException.invalid("schema",
+                        "The schema cannot be turned into a llama.cpp grammar: " + e.getMessage());
+            }
+        });
+    }
+
+    void close() {
+        executor.shutdown();
+        model.close();
+    }
+}

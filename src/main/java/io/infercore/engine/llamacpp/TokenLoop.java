@@ -1,0 +1,148 @@
+package io.infercore.engine.llamacpp;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaOutput;
+import io.infercore.engine.GenerationRequest;
+import io.infercore.engine.SamplingParams;
+import io.infercore.engine.StreamEvent;
+import io.infercore.engine.Usage;
+import io.infercore.error.ErrorKind;
+import io.infercore.error.InfercoreException;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One generation on a worker thread: prompt, token budget, sampling, grammar, then token by
+ * token into the emitter. Cancellation is checked between tokens and done on this same thread,
+ * so the native task is cancelled and released by the thread that owns it.
+ */
+final class TokenLoop implements Runnable {
+
+    /** {@code engine_args} this engine honours. */
+    static final Set<String> ENGINE_ARGS = Set.of("grammar", "top_k", "min_p", "repeat_penalty",
+            "presence_penalty", "frequency_penalty");
+
+    private final LoadedModel model;
+    private final GenerationRequest request;
+    private final int defaultMaxTokens;
+    private final MultiEmitter<? super StreamEvent> emitter;
+    private final AtomicBoolean cancelled;
+
+    TokenLoop(LoadedModel model, GenerationRequest request, int defaultMaxTokens,
+              MultiEmitter<? super StreamEvent> emitter, AtomicBoolean cancelled) {
+        this.model = model;
+        this.request = request;
+        this.defaultMaxTokens = defaultMaxTokens;
+        this.emitter = emitter;
+        this.cancelled = cancelled;
+    }
+
+    @Override
+    public void run() {
+        if (cancelled.get()) {
+            return;
+        }
+        try {
+            generate();
+        } catch (InfercoreException e) {
+            emitter.fail(e);
+        } catch (RuntimeException | Error e) {
+            emitter.fail(new InfercoreException(ErrorKind.INTERNAL,
+                    "The embedded engine failed on model '" + model.name() + "': " + e.getMessage(), null, e));
+        }
+    }
+
+    private void generate() {
+        String prompt = request.isChat() ? model.formatChat(request.messages()) : request.prompt();
+        int promptTokens = model.countTokens(prompt);
+        int maxTokens = tokenBudget(promptTokens);
+        InferenceParameters params = parameters(prompt, maxTokens);
+
+        LlamaIterator tokens = model.model().generate(params).iterator();
+        int completionTokens = 0;
+        boolean finished = false;
+        try {
+            while (tokens.hasNext()) {
+                if (cancelled.get()) {
+                    tokens.cancel();
+                    return;
+                }
+                LlamaOutput out = tokens.next();
+                if (!out.text.isEmpty()) {
+                    completionTokens++;
+                    emitter.emit(StreamEvent.Delta.text(out.text));
+                }
+            }
+            finished = true;
+        } finally {
+            if (!finished && tokens.hasNext()) {
+                tokens.cancel();
+            }
+        }
+        String finishReason = completionTokens >= maxTokens ? "length" : "stop";
+        emitter.emit(new StreamEvent.Done(finishReason, new Usage(promptTokens, completionTokens)));
+        emitter.complete();
+    }
+
+    /** The request's max_tokens, or the default; either way it must fit the context after the prompt. */
+    private int tokenBudget(int promptTokens) {
+        int context = model.contextLength();
+        int left = context - promptTokens;
+        Integer asked = request.sampling().maxTokens();
+        if (asked != null) {
+            if (promptTokens + asked > context) {
+                throw new InfercoreException(ErrorKind.CONTEXT_OVERFLOW, "The prompt (" + promptTokens
+                        + " tokens) plus max_tokens (" + asked + ") exceeds the context length of model '"
+                        + model.name() + "' (" + context + " tokens); shorten the prompt or lower max_tokens",
+                        "max_tokens", null);
+            }
+            return asked;
+        }
+        if (left <= 0) {
+            throw new InfercoreException(ErrorKind.CONTEXT_OVERFLOW, "The prompt (" + promptTokens
+                    + " tokens) does not fit the context length of model '" + model.name() + "' (" + context
+                    + " tokens)", "prompt", null);
+        }
+        return Math.min(defaultMaxTokens, left);
+    }
+
+    private InferenceParameters parameters(String prompt, int maxTokens) {
+        SamplingParams s = request.sampling();
+        InferenceParameters p = new InferenceParameters(prompt).setNPredict(maxTokens);
+        if (s.temperature() != null) {
+            p.setTemperature(s.temperature().floatValue());
+        }
+        if (s.topP() != null) {
+            p.setTopP(s.topP().floatValue());
+        }
+        if (s.seed() != null) {
+            p.setSeed((int) (long) s.seed());
+        }
+        if (!s.stopOrEmpty().isEmpty()) {
+            p.setStopStrings(s.stopOrEmpty().toArray(String[]::new));
+        }
+        if (request.jsonSchema() != null) {
+            p.setGrammar(model.grammarFor(request.jsonSchema().toString()));
+        }
+        applyEngineArgs(p, request.engineArgs());
+        return p;
+    }
+
+    private static void applyEngineArgs(InferenceParameters p, Map<String, Object> args) {
+        args.forEach((key, value) -> {
+            switch (key) {
+                case "grammar" -> p.setGrammar(String.valueOf(value));
+                case "top_k" -> p.setTopK(((Number) value).intValue());
+                case "min_p" -> p.setMinP(((Number) value).floatValue());
+                case "repeat_penalty" -> p.setRepeatPenalty(((Number) value).floatValue());
+                case "presence_penalty" -> p.setPresencePenalty(((Number) value).floatValue());
+                case "frequency_penalty" -> p.setFrequencyPenalty(((Number) value).floatValue());
+                default -> throw new IllegalStateException("unchecked engine_args key " + key);
+            }
+        });
+    }
+}

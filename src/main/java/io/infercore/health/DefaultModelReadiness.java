@@ -1,0 +1,40 @@
+package io.infercore.health;
+
+import io.infercore.config.InfercoreConfig;
+import io.infercore.engine.llamacpp.LlamaCppEngine;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready means "can answer a request without naming a model": when the default engine is the
+ * embedded one, its default model must be loaded. Per-run health lives in the running list.
+ */
+@Readiness
+@ApplicationScoped
+public class DefaultModelReadiness implements HealthCheck {
+
+    @Inject
+    InfercoreConfig config;
+    @Inject
+    LlamaCppEngine llamacpp;
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("default-model")
+                .withData("engine", config.defaultEngine())
+                .withData("model", config.defaultModelName());
+        if (!LlamaCppEngine.TYPE.equals(config.defaultEngine()) || !config.llamacpp().loadOnStart()) {
+            return response.up().build();
+        }
+        String state = llamacpp.status(config.defaultModelName()).orElse("not loaded");
+        response.withData("state", state).withData("path", llamacpp.defaultModelPath().toString());
+        if (!"ready".equals(state)) {
+            return response.withData("detail", llamacpp.health().await().indefinitely().detail()).down().build();
+        }
+        return response.up().build();
+    }
+}

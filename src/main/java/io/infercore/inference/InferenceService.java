@@ -1,0 +1,106 @@
+package io.infercore.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.infercore.config.InfercoreConfig;
+import io.infercore.engine.Capability;
+import io.infercore.engine.EngineAdapter;
+import io.infercore.engine.EngineRegistry;
+import io.infercore.engine.GenerationRequest;
+import io.infercore.engine.GenerationResult;
+import io.infercore.engine.Usage;
+import io.infercore.error.ErrorKind;
+import io.infercore.error.InfercoreException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * The one internal path every entry point uses: defaults, validation, engine and model
+ * resolution, capability checks, then the adapter. Nothing here knows about HTTP.
+ */
+@ApplicationScoped
+public class InferenceService {
+
+    @Inject
+    EngineRegistry engines;
+    @Inject
+    InfercoreConfig config;
+
+    /** A routed request: the adapter and the request with the engine's model name filled in. */
+    record Routed(EngineAdapter adapter, GenerationRequest request) {
+    }
+
+    /** Validates and routes; failures are 400 / 404 before any token is generated. */
+    Uni<Routed> route(Target target, GenerationRequest draft) {
+        RequestValidator.validate(draft);
+        if (target.runId() != null) {
+            throw new InfercoreException(ErrorKind.NOT_FOUND, "run_id '" + target.runId()
+                    + "' does not name a running model; list runs with GET /api/v1/models/running");
+        }
+        String engineType = blankToNull(target.engineType()) == null ? config.defaultEngine() : target.engineType();
+        EngineAdapter adapter = engines.require(engineType);
+        Capability needed = draft.isChat() ? Capability.CHAT : Capability.GENERATE;
+        requireCapability(adapter, needed);
+        if (draft.jsonSchema() != null) {
+            requireCapability(adapter, Capability.STRUCTURED_OUTPUT);
+        }
+        String model = blankToNull(target.modelName()) == null ? config.defaultModelName() : target.modelName();
+        return adapter.resolveModel(model).map(info -> {
+            GenerationRequest request = new GenerationRequest(info.name(), draft.prompt(), draft.messages(),
+                    draft.sampling(), draft.jsonSchema(), draft.engineArgs(), draft.thinking());
+            RequestValidator.validateAgainstModel(request, info);
+            return new Routed(adapter, request);
+        });
+    }
+
+    public Uni<Completion> generate(Target target, GenerationRequest draft) {
+        return route(target, draft).chain(r -> r.adapter().generate(r.request())
+                .map(result -> new Completion(result, r.adapter().type(), r.request().model())));
+    }
+
+    public Uni<OpenStream> stream(Target target, GenerationRequest draft) {
+        return route(target, draft).map(r -> {
+            requireCapability(r.adapter(), Capability.STREAMING);
+            return new OpenStream(r.adapter().stream(r.request()), r.adapter().type(), r.request().model());
+        });
+    }
+
+    /**
+     * Generates under a JSON Schema constraint and validates the result; when the output does
+     * not conform, tries once more with the same constraint before reporting {@code valid:false}.
+     */
+    public Uni<StructuredResult> structured(Target target, GenerationRequest draft, JsonNode schema) {
+        ObjectNode normalized = JsonSchemas.normalize(schema);
+        GenerationRequest constrained = draft.withJsonSchema(normalized);
+        return route(target, constrained).chain(r -> attempt(r, normalized, 1));
+    }
+
+    private Uni<StructuredResult> attempt(Routed r, ObjectNode schema, int attempt) {
+        return r.adapter().generate(r.request()).chain(result -> {
+            JsonSchemas.Verdict verdict = JsonSchemas.check(schema, result.text());
+            if (!verdict.valid() && attempt < 2) {
+                return attempt(r, schema, attempt + 1);
+            }
+            return Uni.createFrom().item(toStructured(r, result, verdict, attempt));
+        });
+    }
+
+    private static StructuredResult toStructured(Routed r, GenerationResult result, JsonSchemas.Verdict verdict,
+                                                 int attempts) {
+        Usage usage = result.usage() == null ? Usage.EMPTY : result.usage();
+        return new StructuredResult(verdict.json(), result.text(), verdict.valid(), verdict.errors(), attempts,
+                r.adapter().type(), r.request().model(), usage);
+    }
+
+    private static void requireCapability(EngineAdapter adapter, Capability capability) {
+        if (!adapter.supports(capability)) {
+            throw new InfercoreException(ErrorKind.UNSUPPORTED, "Engine '" + adapter.type() + "' does not support "
+                    + capability.name().toLowerCase().replace('_', ' '));
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -32,8 +32,10 @@ import time
 import uuid
 from http import HTTPStatus
 
+sys.dont_write_bytecode = True  # keep src/test free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
-from fakeengine.httpbase import ApiError, EngineApp  # noqa: E402
+from fakeengine.engine import EngineApp  # noqa: E402
+from fakeengine.httpbase import ApiError  # noqa: E402
 from fakeengine.knobs import add_knob_arguments  # noqa: E402
 from fakeengine.openai_compat import OpenAIRoutes  # noqa: E402
 from fakeengine.textgen import count_tokens, generate  # noqa: E402
@@ -83,6 +85,7 @@ def build_parser():
 
 class SglangApp(OpenAIRoutes, EngineApp):
     name = "sglang"
+    oa_empty_tool_calls = None
 
     def __init__(self, args):
         super().__init__(args)
@@ -159,7 +162,8 @@ class SglangApp(OpenAIRoutes, EngineApp):
 
     def flat_error(self, err):
         etype = err.etype if err.etype not in (None, "json", "validation") else \
-            {404: "NotFoundError", 500: "InternalServerError"}.get(err.status, "BadRequestError")
+            {404: "NotFoundError", 429: "TooManyRequestsError", 500: "InternalServerError",
+             503: "ServiceUnavailableError"}.get(err.status, "BadRequestError")
         return {"object": "error", "message": err.message, "type": etype, "code": err.status}
 
     def oa_stream_error(self, err):
@@ -262,7 +266,7 @@ class SglangApp(OpenAIRoutes, EngineApp):
                 self.stats.add("completion_tokens", gen.completion_tokens)
                 runs.append((gen, prompt_tokens, cached))
             if body.get("stream"):
-                return h.run_stream("text/event-stream",
+                return h.run_stream("text/event-stream; charset=utf-8",
                                     lambda s: self._stream_native(h, s, rid, runs[0], max_new, abort, started))
             results = []
             for gen, prompt_tokens, cached in runs:

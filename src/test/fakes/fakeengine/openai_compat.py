@@ -17,6 +17,7 @@ from .textgen import (Piece, chat_key, chat_prompt_tokens, count_tokens, embed, 
 class OpenAIRoutes:
     oa_reasoning_field = "reasoning_content"
     oa_top_extras = {}
+    oa_empty_tool_calls = []
 
     def register_openai_routes(self, embeddings=True):
         self.route("GET", "/v1/models", self.oa_models)
@@ -163,7 +164,7 @@ class OpenAIRoutes:
             if body.get("stream"):
                 options = body.get("stream_options") or {}
                 ctx["include_usage"] = isinstance(options, dict) and options.get("include_usage") is True
-                h.run_stream("text/event-stream", lambda s: self._oa_stream(h, s, ctx))
+                h.run_stream("text/event-stream; charset=utf-8", lambda s: self._oa_stream(h, s, ctx))
             else:
                 self._oa_unary(h, ctx)
         finally:
@@ -182,7 +183,8 @@ class OpenAIRoutes:
         if ctx["chat"]:
             reasoning = self._oa_text(pieces, "reasoning") or None
             choice = {"index": 0, "message": {"role": "assistant", "content": content,
-                                              self.oa_reasoning_field: reasoning, "tool_calls": []},
+                                              self.oa_reasoning_field: reasoning,
+                                              "tool_calls": self.oa_empty_tool_calls},
                       "logprobs": None, "finish_reason": finish}
         else:
             choice = {"index": 0, "text": content, "logprobs": None, "finish_reason": finish}

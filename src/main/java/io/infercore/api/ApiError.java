@@ -34,8 +34,14 @@ public record ApiError(int status, String message, String type, String param) {
             if (status >= 500) {
                 LOG.errorf(e, "Request %s failed", requestId);
             }
-            String message = status == 404 ? "No such endpoint" : status == 405 ? "Method not allowed on this endpoint"
-                    : status == 415 ? "Content-Type must be application/json" : e.getMessage();
+            String message = switch (status) {
+                case 400 -> "malformed request body (a JSON object is expected)";
+                case 404 -> "No such endpoint";
+                case 405 -> "Method not allowed on this endpoint";
+                case 406 -> "Unsupported Accept header";
+                case 415 -> "Content-Type must be application/json";
+                default -> e.getMessage();
+            };
             return new ApiError(status, message, status >= 500 ? "api_error" : "invalid_request_error", null);
         }
         LOG.errorf(t, "Request %s failed unexpectedly", requestId);
@@ -57,6 +63,10 @@ public record ApiError(int status, String message, String type, String param) {
                 reason = "field '" + field + "' is invalid";
             }
             return new ApiError(400, reason, "invalid_request_error", field);
+        }
+        if (e instanceof JsonMappingException) {
+            return new ApiError(400, "malformed JSON body: a JSON object of the documented shape is expected",
+                    "invalid_request_error", null);
         }
         if (e instanceof InputCoercionException) {
             return new ApiError(400, "a number in the request is out of range", "invalid_request_error", null);
@@ -93,8 +103,10 @@ public record ApiError(int status, String message, String type, String param) {
     private static Throwable unwrap(Throwable t) {
         Throwable current = t;
         while (current.getCause() != null && current != current.getCause()
-                && !(current instanceof InfercoreException) && !(current instanceof JsonProcessingException)
-                && !(current instanceof WebApplicationException)) {
+                && !(current instanceof InfercoreException) && !(current instanceof JsonProcessingException)) {
+            if (current instanceof WebApplicationException && !(current.getCause() instanceof JsonProcessingException)) {
+                break;
+            }
             current = current.getCause();
         }
         return current;

@@ -1,5 +1,9 @@
 package io.infercore.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.infercore.error.InfercoreException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -14,7 +18,30 @@ import java.util.Map;
  */
 public class ExceptionMappers {
 
-    @ServerExceptionMapper(priority = 1)
+    // Mappers are chosen by the most specific exception type, so the framework's own mappers for
+    // JSON and JAX-RS errors must be overridden one by one; they all end in map().
+
+    @ServerExceptionMapper
+    public Response infercore(InfercoreException failure, ContainerRequestContext request) {
+        return map(failure, request);
+    }
+
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException failure, ContainerRequestContext request) {
+        return map(failure, request);
+    }
+
+    @ServerExceptionMapper
+    public Response wrongType(MismatchedInputException failure, ContainerRequestContext request) {
+        return map(failure, request);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException failure, ContainerRequestContext request) {
+        return map(failure, request);
+    }
+
+    @ServerExceptionMapper
     public Response map(Throwable failure, ContainerRequestContext request) {
         String requestId = RequestIds.of(request);
         ApiError error = ApiError.of(failure, requestId);

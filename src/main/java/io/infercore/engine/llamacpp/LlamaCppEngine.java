@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The embedded engine: GGUF models run in-process through java-llama.cpp (JNI). The default
@@ -49,6 +50,7 @@ public class LlamaCppEngine implements EngineAdapter {
     ModelLoader loader;
 
     private final Map<String, CompletableFuture<LoadedModel>> models = new ConcurrentHashMap<>();
+    private final AtomicLong cancelledGenerations = new AtomicLong();
 
     void onStart(@Observes StartupEvent event) {
         if (config.llamacpp().loadOnStart()) {
@@ -100,6 +102,11 @@ public class LlamaCppEngine implements EngineAdapter {
                 .mapToInt(f -> f.join().executor().queued()).sum();
     }
 
+    /** Generations stopped because their client went away (before or during generation). */
+    public long cancelledGenerations() {
+        return cancelledGenerations.get();
+    }
+
     @Override
     public String type() {
         return TYPE;
@@ -131,7 +138,7 @@ public class LlamaCppEngine implements EngineAdapter {
             AtomicBoolean cancelled = new AtomicBoolean();
             emitter.onTermination(() -> cancelled.set(true));
             model.executor().submit(new TokenLoop(model, request, config.llamacpp().defaultMaxTokens(),
-                    emitter, cancelled));
+                    emitter, cancelled, cancelledGenerations::incrementAndGet));
         }));
     }
 
@@ -184,10 +191,14 @@ public class LlamaCppEngine implements EngineAdapter {
                         + " is not supported by the llamacpp engine; supported: " + TokenLoop.ENGINE_ARGS,
                         "engine_args", null);
             }
-            boolean textual = e.getKey().equals("grammar");
-            if (textual ? !(e.getValue() instanceof String) : !(e.getValue() instanceof Number)) {
-                throw InfercoreException.invalid("engine_args",
-                        "engine_args." + e.getKey() + " must be a " + (textual ? "string" : "number"));
+            Class<?> expected = switch (e.getKey()) {
+                case "grammar" -> String.class;
+                case "ignore_eos" -> Boolean.class;
+                default -> Number.class;
+            };
+            if (!expected.isInstance(e.getValue())) {
+                throw InfercoreException.invalid("engine_args", "engine_args." + e.getKey() + " must be a "
+                        + expected.getSimpleName().toLowerCase());
             }
         }
     }

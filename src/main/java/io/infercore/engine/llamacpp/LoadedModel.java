@@ -3,6 +3,7 @@ package io.infercore.engine.llamacpp;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.Pair;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infercore.engine.ChatMessage;
 import io.infercore.error.InfercoreException;
 
@@ -72,16 +73,17 @@ final class LoadedModel {
         return model.applyTemplate(params);
     }
 
-    /** GBNF grammar for a JSON Schema; converting is not free, and the same schema is typically sent many times. */
-    String grammarFor(String jsonSchema) {
-        return grammarCache.computeIfAbsent(jsonSchema, schema -> {
-            try {
-                return LlamaModel.jsonSchemaToGrammar(schema);
-            } catch (RuntimeException e) {
-                throw InfercoreException.invalid("schema",
-                        "The schema cannot be turned into a llama.cpp grammar: " + e.getMessage());
+    /** GBNF grammar for a JSON Schema; the same schema is typically sent many times. */
+    String grammarFor(ObjectNode jsonSchema) {
+        String key = jsonSchema.toString();
+        String grammar = grammarCache.get(key);
+        if (grammar == null) {
+            grammar = JsonSchemaGrammar.convert(jsonSchema);
+            if (grammarCache.size() < 256) {
+                grammarCache.put(key, grammar);
             }
-        });
+        }
+        return grammar;
     }
 
     void close() {

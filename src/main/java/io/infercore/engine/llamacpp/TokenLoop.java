@@ -24,26 +24,29 @@ final class TokenLoop implements Runnable {
 
     /** {@code engine_args} this engine honours. */
     static final Set<String> ENGINE_ARGS = Set.of("grammar", "top_k", "min_p", "repeat_penalty",
-            "presence_penalty", "frequency_penalty");
+            "presence_penalty", "frequency_penalty", "ignore_eos");
 
     private final LoadedModel model;
     private final GenerationRequest request;
     private final int defaultMaxTokens;
     private final MultiEmitter<? super StreamEvent> emitter;
     private final AtomicBoolean cancelled;
+    private final Runnable onCancelled;
 
     TokenLoop(LoadedModel model, GenerationRequest request, int defaultMaxTokens,
-              MultiEmitter<? super StreamEvent> emitter, AtomicBoolean cancelled) {
+              MultiEmitter<? super StreamEvent> emitter, AtomicBoolean cancelled, Runnable onCancelled) {
         this.model = model;
         this.request = request;
         this.defaultMaxTokens = defaultMaxTokens;
         this.emitter = emitter;
         this.cancelled = cancelled;
+        this.onCancelled = onCancelled;
     }
 
     @Override
     public void run() {
         if (cancelled.get()) {
+            onCancelled.run();
             return;
         }
         try {
@@ -69,6 +72,7 @@ final class TokenLoop implements Runnable {
             while (tokens.hasNext()) {
                 if (cancelled.get()) {
                     tokens.cancel();
+                    onCancelled.run();
                     return;
                 }
                 LlamaOutput out = tokens.next();
@@ -126,7 +130,7 @@ final class TokenLoop implements Runnable {
             p.setStopStrings(s.stopOrEmpty().toArray(String[]::new));
         }
         if (request.jsonSchema() != null) {
-            p.setGrammar(model.grammarFor(request.jsonSchema().toString()));
+            p.setGrammar(model.grammarFor(request.jsonSchema()));
         }
         applyEngineArgs(p, request.engineArgs());
         return p;
@@ -141,6 +145,7 @@ final class TokenLoop implements Runnable {
                 case "repeat_penalty" -> p.setRepeatPenalty(((Number) value).floatValue());
                 case "presence_penalty" -> p.setPresencePenalty(((Number) value).floatValue());
                 case "frequency_penalty" -> p.setFrequencyPenalty(((Number) value).floatValue());
+                case "ignore_eos" -> p.setIgnoreEos((Boolean) value);
                 default -> throw new IllegalStateException("unchecked engine_args key " + key);
             }
         });

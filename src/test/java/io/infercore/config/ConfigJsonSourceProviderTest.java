@@ -1,0 +1,86 @@
+package io.infercore.config;
+
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.common.MapBackedConfigSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigJsonSourceProviderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void should_expose_the_seed_keys_under_infercore() throws Exception {
+        Path file = write("""
+                {"default_model_name":"llama3.2","models_dir":"/data/models","hf_token":null,
+                 "ollama":{"base_url":"http://gpu:11434"},
+                 "vllm":{"base_url":null,"model_aliases":{"llama3.2":"Qwen/Qwen2-0.5B-Instruct"},
+                         "gpu_memory_utilization":0.5},
+                 "llamacpp":{"threads":1}}""");
+        Map<String, String> props = ConfigJsonSourceProvider.read(file);
+        assertThat(props)
+                .containsEntry("infercore.default_model_name", "llama3.2")
+                .containsEntry("infercore.ollama.base_url", "http://gpu:11434")
+                .containsEntry("infercore.vllm.model_aliases.\"llama3.2\"", "Qwen/Qwen2-0.5B-Instruct")
+                .containsEntry("infercore.vllm.gpu_memory_utilization", "0.5")
+                .doesNotContainKey("infercore.hf_token")
+                .doesNotContainKey("infercore.vllm.base_url");
+
+        InfercoreConfig config = mapped(props, file);
+        assertThat(config.ollama().baseUrl()).isEqualTo("http://gpu:11434");
+        assertThat(config.vllm().modelAliases()).containsEntry("llama3.2", "Qwen/Qwen2-0.5B-Instruct");
+        assertThat(config.llamacpp().threads()).isEqualTo(1);
+        assertThat(config.hfToken()).isEmpty();
+    }
+
+    @Test
+    void should_name_the_file_and_position_of_malformed_json() throws Exception {
+        Path file = write("{\"default_model_name\": \"x\",\n  \"models_dir\": }");
+        assertThatThrownBy(() -> ConfigJsonSourceProvider.read(file))
+                .hasMessageContaining(file.toString()).hasMessageContaining("not valid JSON").hasMessageContaining("line 2");
+    }
+
+    @Test
+    void should_refuse_a_root_that_is_not_an_object() throws Exception {
+        Path file = write("[1]");
+        assertThatThrownBy(() -> ConfigJsonSourceProvider.read(file)).hasMessageContaining("JSON object at its root");
+    }
+
+    @Test
+    void should_name_the_key_and_file_of_a_wrongly_typed_value() throws Exception {
+        Path file = write("{\"llamacpp\":{\"threads\":\"many\"}}");
+        assertThatThrownBy(() -> mapped(ConfigJsonSourceProvider.read(file), file))
+                .hasMessageContaining("infercore.llamacpp.threads").hasMessageContaining("many");
+    }
+
+    @Test
+    void should_refuse_an_unknown_key() throws Exception {
+        Path file = write("{\"ollama\":{\"base_ulr\":\"http://x\"}}");
+        assertThatThrownBy(() -> mapped(ConfigJsonSourceProvider.read(file), file))
+                .hasMessageContaining("infercore.ollama.base_ulr");
+    }
+
+    private Path write(String json) throws Exception {
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, json);
+        return file;
+    }
+
+    private static InfercoreConfig mapped(Map<String, String> props, Path file) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withSources(new MapBackedConfigSource("config.json (" + file + ")", props, 270) {
+                })
+                .withMapping(InfercoreConfig.class)
+                .build();
+        return config.getConfigMapping(InfercoreConfig.class);
+    }
+}

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,10 +52,28 @@ public interface InfercoreConfig {
     /** Embedded llama.cpp engine settings. */
     LlamaCpp llamacpp();
 
+    /** Limits on waiting for a remote engine. */
+    interface Timeouts {
+        /** Establishing the TCP connection. */
+        @WithDefault("5s")
+        Duration connect();
+
+        /** From sending the request to the first token (or the whole answer when not streaming). */
+        @WithDefault("120s")
+        Duration firstToken();
+
+        /** The whole generation, streamed or not. */
+        @WithDefault("600s")
+        Duration total();
+    }
+
     interface Ollama {
         /** Base URL of the Ollama server. */
         @WithDefault("http://localhost:11434")
         String baseUrl();
+
+        /** Timeouts for calls to Ollama. */
+        Timeouts timeouts();
     }
 
     interface Vllm {
@@ -70,12 +89,24 @@ public interface InfercoreConfig {
         /** Fraction of GPU memory vLLM may use (0-1). */
         @WithDefault("0.65")
         double gpuMemoryUtilization();
+
+        /** API key the vLLM server expects ({@code --api-key}); sent as a Bearer token, never logged. */
+        Optional<String> apiKey();
+
+        /** Timeouts for calls to vLLM. */
+        Timeouts timeouts();
     }
 
     interface Sglang {
         /** Base URL of the SGLang server. */
         @WithDefault("http://localhost:30000")
         String baseUrl();
+
+        /** API key the SGLang server expects ({@code --api-key}); sent as a Bearer token, never logged. */
+        Optional<String> apiKey();
+
+        /** Timeouts for calls to SGLang. */
+        Timeouts timeouts();
     }
 
     interface LlamaCpp {

@@ -1,0 +1,126 @@
+package io.infercore.engine;
+
+import io.infercore.error.ErrorKind;
+import io.infercore.error.InfercoreException;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The seed's FAQ table, made exact: how a remote engine's failure reaches the user. Every
+ * adapter sends its failures through here, so the same fault means the same status and the
+ * same kind of hint on every engine.
+ *
+ * <ul>
+ *   <li>unreachable → 503 naming the engine, the URL and how to start it;</li>
+ *   <li>model missing → 404 with the fix;</li>
+ *   <li>context overflow → 400 with the engine's numbers;</li>
+ *   <li>other 4xx → 400 (404 stays 404) with the upstream reason;</li>
+ *   <li>5xx → 502; timeouts → 504.</li>
+ * </ul>
+ */
+public final class UpstreamErrors {
+
+    private UpstreamErrors() {
+    }
+
+    /** An HTTP error status with the message the engine put in its error body. */
+    public static InfercoreException fromStatus(String engine, String baseUrl, String model, int status, String upstreamMessage) {
+        String reason = upstreamMessage == null || upstreamMessage.isBlank() ? "HTTP " + status : upstreamMessage.strip();
+        String lower = reason.toLowerCase(Locale.ROOT);
+        if (isContextOverflow(lower)) {
+            return new InfercoreException(ErrorKind.CONTEXT_OVERFLOW, engine + " refused the request: the prompt does not fit "
+                    + "the model's context (" + reason + ")", "max_tokens", null);
+        }
+        if (status == 404 || (status == 400 && lower.contains("not found") && lower.contains("model"))) {
+            return InfercoreException.modelNotFound(engine + " does not serve model '" + model + "' (" + reason + "); "
+                    + missingModelHint(engine, model));
+        }
+        if (status == 401 || status == 403) {
+            return new InfercoreException(ErrorKind.UPSTREAM_ERROR, engine + " at " + baseUrl + " refused our credentials (HTTP "
+                    + status + "); check the configured api_key");
+        }
+        if (status == 429) {
+            return new InfercoreException(ErrorKind.RATE_LIMITED, engine + " is rate limiting: " + reason);
+        }
+        if (status == 503) {
+            return new InfercoreException(ErrorKind.ENGINE_UNAVAILABLE, engine + " at " + baseUrl + " is not ready: " + reason);
+        }
+        if (status >= 400 && status < 500) {
+            return new InfercoreException(ErrorKind.INVALID_REQUEST, engine + " rejected the request: " + reason);
+        }
+        return new InfercoreException(ErrorKind.UPSTREAM_ERROR, engine + " failed (HTTP " + status + "): " + reason);
+    }
+
+    /** An error the engine reported inside a stream that had already started (status 200). */
+    public static InfercoreException inStream(String engine, String model, String upstreamMessage) {
+        String lower = upstreamMessage == null ? "" : upstreamMessage.toLowerCase(Locale.ROOT);
+        if (isContextOverflow(lower)) {
+            return fromStatus(engine, "", model, 400, upstreamMessage);
+        }
+        if (lower.contains("not found") && lower.contains("model")) {
+            return fromStatus(engine, "", model, 404, upstreamMessage);
+        }
+        return new InfercoreException(ErrorKind.UPSTREAM_ERROR, engine + " failed during generation: " + upstreamMessage);
+    }
+
+    /** A transport failure: refused connection, unknown host, timeout, or anything else on the wire. */
+    public static InfercoreException fromTransport(String engine, String baseUrl, Throwable failure) {
+        Throwable cause = root(failure);
+        if (cause instanceof InfercoreException e) {
+            return e;
+        }
+        if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException
+                || cause instanceof UnresolvedAddressException || cause instanceof java.net.UnknownHostException
+                || (cause.getMessage() != null && cause.getMessage().toLowerCase(Locale.ROOT).contains("connection refused"))) {
+            return new InfercoreException(ErrorKind.ENGINE_UNAVAILABLE, engine + " is not reachable at " + baseUrl + "; "
+                    + startHint(engine), null, null);
+        }
+        if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException
+                || cause instanceof SocketTimeoutException
+                || (cause.getMessage() != null && cause.getMessage().toLowerCase(Locale.ROOT).contains("timeout"))) {
+            return new InfercoreException(ErrorKind.UPSTREAM_TIMEOUT, engine + " at " + baseUrl
+                    + " did not answer in time (" + cause.getMessage() + "); raise " + engine + ".timeouts if the model is slow");
+        }
+        return new InfercoreException(ErrorKind.UPSTREAM_ERROR, engine + " at " + baseUrl + " failed: "
+                + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+    }
+
+    static boolean isContextOverflow(String lowerMessage) {
+        return lowerMessage.contains("maximum context length") || lowerMessage.contains("context length")
+                && (lowerMessage.contains("longer than") || lowerMessage.contains("exceed"))
+                || lowerMessage.contains("exceeds the available context size")
+                || lowerMessage.contains("input length exceeds");
+    }
+
+    public static String startHint(String engine) {
+        return switch (engine) {
+            case "ollama" -> "start it with `ollama serve` (or set ollama.base_url)";
+            case "vllm" -> "start it with `vllm serve <model>` (or set vllm.base_url, or launch it with POST /api/v1/models/start)";
+            case "sglang" -> "start it with `python -m sglang.launch_server --model-path <model>` (or set sglang.base_url)";
+            default -> "check that the engine is running";
+        };
+    }
+
+    static String missingModelHint(String engine, String model) {
+        return switch (engine) {
+            case "ollama" -> "pull it with `ollama pull " + model + "`";
+            case "vllm", "sglang" -> "the server serves only the model it was started with; see GET /v1/models on it, "
+                    + "or start one with POST /api/v1/models/start";
+            default -> "check the model name";
+        };
+    }
+
+    private static Throwable root(Throwable t) {
+        Throwable current = t;
+        while (current.getCause() != null && current.getCause() != current && !(current instanceof InfercoreException)) {
+            current = current.getCause();
+        }
+        return current;
+    }
+}

@@ -28,6 +28,11 @@ public final class JsonSchemas {
     private static final Set<String> TYPE_NAMES = Set.of("string", "number", "integer", "boolean", "array", "object", "null");
     private static final Set<String> SCHEMA_KEYWORDS = Set.of("type", "properties", "$schema", "$ref", "$defs",
             "items", "enum", "const", "anyOf", "oneOf", "allOf", "not", "required", "definitions");
+    private static final Set<String> REFERENCE_KEYWORDS = Set.of("$ref", "$dynamicRef", "$recursiveRef");
+    private static final Set<String> KNOWN_DRAFTS = Set.of(
+            "http://json-schema.org/draft-04/schema#", "http://json-schema.org/draft-06/schema#",
+            "http://json-schema.org/draft-07/schema#", "https://json-schema.org/draft/2019-09/schema",
+            "https://json-schema.org/draft/2020-12/schema");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Map<String, JsonSchema> COMPILED = new ConcurrentHashMap<>();
 
@@ -41,8 +46,37 @@ public final class JsonSchemas {
                     + "(a JSON Schema, or the short form {\"field\":\"string\"})");
         }
         ObjectNode result = isJsonSchema(schema) ? (ObjectNode) schema.deepCopy() : expandShortForm((ObjectNode) schema, "schema");
+        refuseRemoteReferences(result, "schema");
         compile(result);
         return result;
+    }
+
+    /**
+     * Only references inside the schema itself are allowed: the validator would otherwise fetch
+     * any URL a request names (server-side request forgery), and a grammar cannot use them anyway.
+     */
+    private static void refuseRemoteReferences(JsonNode node, String path) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(field -> {
+                String key = field.getKey();
+                JsonNode value = field.getValue();
+                if (REFERENCE_KEYWORDS.contains(key) && !(value.isTextual() && value.asText().startsWith("#"))) {
+                    throw InfercoreException.invalid("schema", path + "." + key
+                            + " must be a local reference starting with '#'");
+                }
+                if (key.equals("$schema") && !(value.isTextual() && KNOWN_DRAFTS.contains(value.asText()))) {
+                    throw InfercoreException.invalid("schema", path + ".$schema must name a JSON Schema draft: " + KNOWN_DRAFTS);
+                }
+                if (key.equals("$id") && value.isTextual() && value.asText().contains(":")) {
+                    throw InfercoreException.invalid("schema", path + ".$id must not be an absolute URI");
+                }
+                refuseRemoteReferences(value, path + "." + key);
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                refuseRemoteReferences(node.get(i), path + "[" + i + "]");
+            }
+        }
     }
 
     private static boolean isJsonSchema(JsonNode node) {

@@ -48,7 +48,6 @@ public class ModelLoader {
             throw new InfercoreException(ErrorKind.MODEL_NOT_FOUND, "GGUF file for model '" + name + "' not found at "
                     + gguf + "; run scripts/fetch-default-model.sh or set llamacpp.model_path");
         }
-        installLogger();
         var cfg = config.llamacpp();
         int slots = Math.max(1, cfg.parallel());
         long started = System.nanoTime();
@@ -60,12 +59,13 @@ public class ModelLoader {
                 // llama.cpp splits the context between its slots: give each slot the full context_length.
                 .setCtxSize(cfg.contextLength() * slots);
         try {
+            installLogger();
             LlamaModel model = new LlamaModel(params);
             LOG.infof("Loaded model '%s' from %s in %d ms (%d threads, %d slots, context %d)", name, gguf,
                     (System.nanoTime() - started) / 1_000_000, cfg.threads(), slots, cfg.contextLength());
             return new LoadedModel(name, gguf, model, cfg.contextLength(),
                     new SlotExecutor(name, slots, cfg.queueSize()));
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
+        } catch (RuntimeException | LinkageError e) {
             throw new InfercoreException(ErrorKind.ENGINE_UNAVAILABLE, "Cannot load model '" + name + "' from "
                     + gguf + ": " + e.getMessage(), null, e);
         }

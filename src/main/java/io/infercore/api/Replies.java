@@ -62,8 +62,7 @@ public class Replies {
         return stream.events()
                 .map(event -> {
                     if (event instanceof StreamEvent.Delta d) {
-                        return frame("delta", d.reasoning() == null
-                                ? Map.of("text", d.text() == null ? "" : d.text()) : deltaWithReasoning(d));
+                        return d.reasoning() == null ? textDelta(d.text()) : frame("delta", deltaWithReasoning(d));
                     }
                     return frame("done", doneData(stream, (StreamEvent.Done) event));
                 })
@@ -71,6 +70,14 @@ public class Replies {
                     ApiError error = ApiError.of(t, requestId);
                     return frame("error", Map.of("code", error.status(), "msg", error.message(), "request_id", requestId));
                 });
+    }
+
+    /** The hot path of every stream: one frame per token, built without a general-purpose serializer. */
+    static String textDelta(String text) {
+        StringBuilder frame = new StringBuilder(32 + (text == null ? 0 : text.length()))
+                .append("event: delta\ndata: {\"text\":");
+        JsonText.appendQuoted(frame, text == null ? "" : text);
+        return frame.append("}\n\n").toString();
     }
 
     private static Map<String, Object> deltaWithReasoning(StreamEvent.Delta d) {

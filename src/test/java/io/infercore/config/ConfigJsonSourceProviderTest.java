@@ -1,5 +1,6 @@
 package io.infercore.config;
 
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.common.MapBackedConfigSource;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,6 +71,15 @@ class ConfigJsonSourceProviderTest {
                 .hasMessageContaining("infercore.ollama.base_ulr");
     }
 
+    @Test
+    void should_accept_the_shipped_example() {
+        Path example = Path.of("config.example.json");
+        InfercoreConfig config = mapped(ConfigJsonSourceProvider.read(example), example);
+        assertThat(config.vllm().gpuMemoryUtilization()).isEqualTo(0.65);
+        assertThat(config.vllm().baseUrl()).isEmpty();
+        assertThat(config.llamacpp().modelPath()).isEmpty();
+    }
+
     private Path write(String json) throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, json);
@@ -80,6 +91,7 @@ class ConfigJsonSourceProviderTest {
                 .withSources(new MapBackedConfigSource("config.json (" + file + ")", props, 270) {
                 })
                 .withMapping(InfercoreConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter()) // "5s": Quarkus' syntax, not ISO-8601
                 .build();
         return config.getConfigMapping(InfercoreConfig.class);
     }

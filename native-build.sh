@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the native executable of infercore.
+#   ./native-build.sh                 with a local GraalVM/Mandrel for JDK 25 (GRAALVM_HOME, or native-image on PATH),
+#                                     else through a container runtime (docker or podman) when one is running
+#   ./native-build.sh --sources-only  prepares target/native-sources for a machine that has GraalVM
+# With neither GraalVM nor a container runtime it stops before doing any work and says what to install.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ "${1:-}" = "--sources-only" ]; then
+  . scripts/java-env.sh
+  ./mvnw -B package -DskipTests -Dnative -Dquarkus.native.sources-only=true
+  echo "native sources: $(pwd)/target/native-sources (run native-image there with the command in native-image.args)"
+  exit 0
+fi
+
+native_image=""
+if [ -n "${GRAALVM_HOME:-}" ] && [ -x "$GRAALVM_HOME/bin/native-image" ]; then
+  native_image="$GRAALVM_HOME/bin/native-image"
+elif command -v native-image >/dev/null 2>&1; then
+  native_image=$(command -v native-image)
+fi
+
+if [ -n "$native_image" ]; then
+  export JAVA_HOME="${GRAALVM_HOME:-$(dirname "$(dirname "$(readlink -f "$native_image")")")}"
+  ./mvnw -B package -DskipTests -Dnative
+elif { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; } || \
+     { command -v podman >/dev/null 2>&1 && podman info >/dev/null 2>&1; }; then
+  . scripts/java-env.sh
+  ./mvnw -B package -DskipTests -Dnative -Dquarkus.native.container-build=true
+else
+  cat >&2 <<'MSG'
+native-build.sh: no way to build a native image here.
+Install one of:
+  - GraalVM for JDK 25 (or Mandrel 25) and set GRAALVM_HOME to it (native-image must be in $GRAALVM_HOME/bin), or
+  - a running container runtime (docker or podman); the build then uses the Mandrel builder image.
+Or prepare the inputs here and build elsewhere:  ./native-build.sh --sources-only
+MSG
+  exit 3
+fi
+echo "native executable: $(ls target/*-runner)"

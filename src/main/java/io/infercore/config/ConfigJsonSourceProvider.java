@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the seed's {@code config.json} ({@code CONFIG_PATH}, else {@code ./config.json}) and
+ * Reads the seed's {@code config.json} ({@code CONFIG_PATH} or the system property
+ * {@code config.path}, else {@code ./config.json}) and
  * exposes it as {@code infercore.*} properties. It sits above {@code application.properties} and
  * below environment variables and system properties. A file that is not valid JSON, or whose
  * root is not an object, stops start-up with the file name and the position or key at fault.
@@ -38,7 +39,7 @@ public class ConfigJsonSourceProvider implements ConfigSourceProvider {
     static Path locate() {
         String explicit = System.getenv("CONFIG_PATH");
         if (explicit == null || explicit.isBlank()) {
-            explicit = System.getProperty("infercore.config-path");
+            explicit = System.getProperty("config.path");
         }
         if (explicit != null && !explicit.isBlank()) {
             Path p = Path.of(explicit).toAbsolutePath();
@@ -66,6 +67,7 @@ public class ConfigJsonSourceProvider implements ConfigSourceProvider {
         if (root == null || !root.isObject()) {
             throw new IllegalStateException("Config file " + file + " must hold a JSON object at its root");
         }
+        ConfigJsonCheck.check(root, file);
         Map<String, String> props = new LinkedHashMap<>();
         flatten("infercore", root, props, file);
         return props;

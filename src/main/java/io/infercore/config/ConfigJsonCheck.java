@@ -1,0 +1,103 @@
+package io.infercore.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.config.WithName;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Checks a {@code config.json} against {@link InfercoreConfig} before the configuration is
+ * mapped, so a mistake is reported with the file, the key and what was expected (the mapping
+ * itself would name only the key).
+ */
+final class ConfigJsonCheck {
+
+    private final Path file;
+
+    private ConfigJsonCheck(Path file) {
+        this.file = file;
+    }
+
+    static void check(JsonNode root, Path file) {
+        new ConfigJsonCheck(file).group(root, InfercoreConfig.class, "");
+    }
+
+    private void group(JsonNode node, Class<?> type, String path) {
+        Map<String, Method> keys = keysOf(type);
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = path + field.getKey();
+            Method method = keys.get(field.getKey());
+            if (method == null) {
+                throw fail(key, "is not a known key; known here: " + keys.keySet());
+            }
+            value(field.getValue(), method.getGenericReturnType(), key);
+        }
+    }
+
+    private void value(JsonNode node, Type type, String key) {
+        if (type instanceof ParameterizedType p && p.getRawType() == Optional.class) {
+            if (!node.isNull()) {
+                value(node, p.getActualTypeArguments()[0], key);
+            }
+            return;
+        }
+        if (node.isNull()) {
+            throw fail(key, "must not be null");
+        }
+        if (type instanceof ParameterizedType p && p.getRawType() == Map.class) {
+            expect(node.isObject(), key, "an object of names to strings", node);
+            node.fields().forEachRemaining(e -> expect(e.getValue().isTextual(), key + "." + e.getKey(), "a string", e.getValue()));
+        } else if (type instanceof ParameterizedType p && p.getRawType() == List.class) {
+            expect(node.isArray(), key, "a list", node);
+        } else if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            expect(node.isIntegralNumber(), key, "an integer", node);
+        } else if (type == double.class || type == Double.class) {
+            expect(node.isNumber(), key, "a number", node);
+        } else if (type == boolean.class || type == Boolean.class) {
+            expect(node.isBoolean(), key, "true or false", node);
+        } else if (type == String.class) {
+            expect(node.isTextual(), key, "a string", node);
+        } else if (type == Duration.class) {
+            expect(node.isTextual() || node.isIntegralNumber(), key, "a duration such as \"30s\"", node);
+        } else if (type instanceof Class<?> c && c.isInterface()) {
+            expect(node.isObject(), key, "an object", node);
+            group(node, c, key + ".");
+        }
+    }
+
+    private void expect(boolean ok, String key, String what, JsonNode actual) {
+        if (!ok) {
+            throw fail(key, "must be " + what + ", got " + actual);
+        }
+    }
+
+    private IllegalStateException fail(String key, String problem) {
+        return new IllegalStateException("Config file " + file + ": key '" + key + "' " + problem);
+    }
+
+    private static Map<String, Method> keysOf(Class<?> type) {
+        Map<String, Method> keys = new TreeMap<>();
+        for (Method m : type.getMethods()) {
+            if (m.getParameterCount() == 0 && !m.isDefault() && !java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+                WithName name = m.getAnnotation(WithName.class);
+                keys.put(name != null ? name.value() : snake(m.getName()), m);
+            }
+        }
+        return keys;
+    }
+
+    static String snake(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    }
+}

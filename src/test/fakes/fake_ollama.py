@@ -208,6 +208,7 @@ class OllamaApp(OpenAIRoutes, EngineApp):
         limit = options.get("num_ctx") or self.knobs.get("max_model_len") or self.default_ctx
         if prompt_tokens > limit:
             if body.get("truncate") is False:
+                self.touch(model, keep_alive)  # real Ollama loads the model before its runner rejects the prompt
                 raise ApiError(400, "the input length exceeds the context length")
             self.log("WARNING", f'msg="truncating input prompt" limit={limit} prompt={prompt_tokens} keep=4 '
                                 f'new={limit}', "runner.go:159")

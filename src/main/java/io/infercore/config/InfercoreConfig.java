@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,6 +26,15 @@ public interface InfercoreConfig {
     @WithDefault("llamacpp")
     String defaultEngine();
 
+    /**
+     * Name under which the embedded embedding model (all-MiniLM-L6-v2, 384 dimensions, ONNX in the
+     * jar, no server needed) is served by the {@code llamacpp} engine. {@code POST /api/v1/llm/embed}
+     * uses it when the request names neither an engine nor a model. It is separate from
+     * {@link #defaultModelName()} because a generation model is never a sensible embedding model.
+     */
+    @WithDefault("all-minilm-l6-v2")
+    String defaultEmbeddingModel();
+
     /** Root of every model the service stores (relative paths resolve against the working directory). */
     @WithDefault("./models")
     String modelsDir();
@@ -39,6 +49,22 @@ public interface InfercoreConfig {
 
     /** Hugging Face token for gated models; exported to engine children as {@code HF_TOKEN}, never logged. */
     Optional<String> hfToken();
+
+    /**
+     * The model catalog file ({@code models.json} format). The {@code MODELS_CONFIG} environment
+     * variable wins over this key; with neither, {@code ./models.json}, else the built-in list.
+     */
+    Optional<String> modelsConfig();
+
+    /**
+     * Hugging Face hub address GGUF files are downloaded from. Absent: the {@code HF_ENDPOINT}
+     * environment variable, else {@code https://huggingface.co}. A configured value is also given
+     * to engine children as {@code HF_ENDPOINT} (mirrors, air-gapped hubs).
+     */
+    Optional<String> hfEndpoint();
+
+    /** Launching, watching, restarting and stopping model runs. */
+    Supervisor supervisor();
 
     /** Ollama engine settings. */
     Ollama ollama();
@@ -95,6 +121,13 @@ public interface InfercoreConfig {
 
         /** Timeouts for calls to vLLM. */
         Timeouts timeouts();
+
+        /**
+         * Program and leading arguments that start a vLLM server when {@link #baseUrl()} is absent;
+         * the supervisor appends the model and its flags. Run without a shell.
+         */
+        @WithDefault("vllm,serve")
+        List<String> launchCommand();
     }
 
     interface Sglang {
@@ -107,6 +140,77 @@ public interface InfercoreConfig {
 
         /** Timeouts for calls to SGLang. */
         Timeouts timeouts();
+
+        /**
+         * Program and leading arguments that start an SGLang server; the supervisor appends
+         * {@code --model-path} and the other flags. Used when {@code sglang.base_url} is not set
+         * explicitly (its default only serves requests naming {@code engine_type} directly). Run
+         * without a shell.
+         */
+        @WithDefault("python3,-m,sglang.launch_server")
+        List<String> launchCommand();
+
+        /** {@code --mem-fraction-static} for launched servers (0-1); absent: SGLang's own choice. */
+        Optional<Double> memFractionStatic();
+    }
+
+    interface Supervisor {
+        /** Between two health checks of every run; a crashed process is noticed at once, without waiting for one. */
+        @WithDefault("10s")
+        Duration healthInterval();
+
+        /** One readiness or health probe of an engine. */
+        @WithDefault("5s")
+        Duration probeTimeout();
+
+        /** Failed health probes in a row before a running engine is restarted (one makes it {@code unhealthy}). */
+        @WithDefault("3")
+        int unhealthyThreshold();
+
+        /**
+         * A starting engine that is not ready and writes no new log line for this long is stalled:
+         * it is killed and the start fails. New output (download or load progress) extends it.
+         */
+        @WithDefault("180s")
+        Duration stallTimeout();
+
+        /** The longest a start may take, progress or not. */
+        @WithDefault("60m")
+        Duration startupTimeout();
+
+        /** After SIGTERM, how long a stopping engine gets before SIGKILL (the whole process tree). */
+        @WithDefault("15s")
+        Duration stopGrace();
+
+        /** Restarts allowed within {@link #restartWindow()}; one more makes the replica {@code failed}. */
+        @WithDefault("3")
+        int restartLimit();
+
+        /** The sliding window {@link #restartLimit()} counts in. */
+        @WithDefault("10m")
+        Duration restartWindow();
+
+        /** Delay before the first restart; doubled for each further one in the window. */
+        @WithDefault("2s")
+        Duration restartBackoff();
+
+        /** Cap of the doubled restart delay. */
+        @WithDefault("60s")
+        Duration restartBackoffMax();
+
+        /** Most replicas one run may have. */
+        @WithDefault("8")
+        int maxReplicas();
+
+        /**
+         * What service shutdown does to engine processes it launched: {@code leave} them running
+         * (the next start re-adopts them from the state file) or {@code stop} them.
+         */
+        @WithDefault("leave")
+        OnShutdown onShutdown();
+
+        /** See {@link #onShutdown()}. */
+        enum OnShutdown { LEAVE, STOP }
     }
 
     interface LlamaCpp {

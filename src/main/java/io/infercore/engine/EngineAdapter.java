@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,9 +40,19 @@ public interface EngineAdapter {
         return StreamCollector.collect(stream(request));
     }
 
+    /** Vectors for {@code inputs}, in order; {@code model} is the engine-side name, not resolved beforehand. */
     default Uni<EmbeddingResult> embed(String model, List<String> inputs) {
         return Uni.createFrom().failure(new InfercoreException(ErrorKind.UNSUPPORTED,
                 "Engine '" + type() + "' does not provide embeddings"));
+    }
+
+    /**
+     * The embedding model used when an embed request names this engine but no model. Empty (the
+     * default): the request must name one; {@code default_model_name} is a generation model and
+     * is never used for embeddings.
+     */
+    default Optional<String> defaultEmbeddingModel() {
+        return Optional.empty();
     }
 
     Uni<EngineHealth> health();

@@ -71,7 +71,7 @@ public final class UpstreamErrors {
 
     /** A transport failure: refused connection, unknown host, timeout, or anything else on the wire. */
     public static InfercoreException fromTransport(String engine, String baseUrl, Throwable failure) {
-        Throwable cause = root(failure);
+        Throwable cause = transportCause(failure);
         if (cause instanceof InfercoreException e) {
             return e;
         }
@@ -114,6 +114,22 @@ public final class UpstreamErrors {
                     + "or start one with POST /api/v1/models/start";
             default -> "check the model name";
         };
+    }
+
+    /**
+     * The link of the cause chain to classify: the first recognised transport failure (the JDK
+     * client wraps its ConnectException around a ClosedChannelException, so the root alone
+     * would hide it), else the root.
+     */
+    private static Throwable transportCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof InfercoreException || c instanceof ConnectException || c instanceof HttpTimeoutException
+                    || c instanceof UnresolvedAddressException || c instanceof java.net.UnknownHostException
+                    || c instanceof TimeoutException || c instanceof SocketTimeoutException) {
+                return c;
+            }
+        }
+        return root(t);
     }
 
     private static Throwable root(Throwable t) {

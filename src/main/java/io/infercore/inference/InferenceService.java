@@ -4,16 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infercore.config.InfercoreConfig;
 import io.infercore.engine.Capability;
+import io.infercore.engine.EmbeddingResult;
 import io.infercore.engine.EngineAdapter;
 import io.infercore.engine.EngineRegistry;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.GenerationResult;
 import io.infercore.engine.Usage;
+import io.infercore.engine.llamacpp.LlamaCppEngine;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import java.util.List;
 
 /**
  * The one internal path every entry point uses: defaults, validation, engine and model
@@ -91,6 +95,47 @@ public class InferenceService {
         Usage usage = result.usage() == null ? Usage.EMPTY : result.usage();
         return new StructuredResult(verdict.json(), result.text(), verdict.valid(), verdict.errors(), attempts,
                 r.adapter().type(), r.request().model(), usage);
+    }
+
+    /**
+     * Embeds {@code inputs}, vectors in input order. Routing differs from generation on purpose:
+     * with no {@code engine_type}, the embedded default embedding model (in the {@code llamacpp}
+     * engine) answers, unless {@code model_name} names another model, which then goes to the
+     * default engine; with an engine but no model, the engine's own default embedding model
+     * answers ({@code default_model_name} is a generation model and never used here).
+     */
+    public Uni<EmbeddingCompletion> embed(Target target, List<String> inputs) {
+        EmbeddingInputs.validate(inputs);
+        if (target.runId() != null) {
+            throw new InfercoreException(ErrorKind.NOT_FOUND, "run_id '" + target.runId()
+                    + "' does not name a running model; list runs with GET /api/v1/models/running");
+        }
+        String model = blankToNull(target.modelName());
+        String engineType = blankToNull(target.engineType());
+        if (engineType == null) {
+            engineType = model == null || model.equals(config.defaultEmbeddingModel())
+                    ? LlamaCppEngine.TYPE : config.defaultEngine();
+        }
+        EngineAdapter adapter = engines.require(engineType);
+        requireCapability(adapter, Capability.EMBEDDINGS);
+        String resolved = model != null ? model : adapter.defaultEmbeddingModel().orElseThrow(() ->
+                InfercoreException.invalid("model_name", "Engine '" + adapter.type() + "' has no default embedding "
+                        + "model; set model_name to an embedding model it serves"));
+        List<String> batch = List.copyOf(inputs);
+        return adapter.embed(resolved, batch).map(result -> {
+            checkVectors(adapter, result, batch.size());
+            return new EmbeddingCompletion(result, adapter.type(), result.model() == null ? resolved : result.model());
+        });
+    }
+
+    /** An adapter bug or a misbehaving server must not reach the client as a silently wrong answer. */
+    private static void checkVectors(EngineAdapter adapter, EmbeddingResult result, int expected) {
+        if (result.embeddings().size() != expected
+                || result.embeddings().stream().anyMatch(v -> v == null || v.length != result.dimensions())) {
+            throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, "Engine '" + adapter.type() + "' returned "
+                    + result.embeddings().size() + " vectors for " + expected + " inputs, or vectors whose length is not "
+                    + result.dimensions());
+        }
     }
 
     private static void requireCapability(EngineAdapter adapter, Capability capability) {

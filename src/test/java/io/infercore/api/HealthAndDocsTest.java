@@ -33,9 +33,10 @@ class HealthAndDocsTest {
                 .then().statusCode(200).extract().jsonPath();
         Map<String, Object> paths = spec.getMap("paths");
         assertThat(paths).containsKeys("/api/v1/llm/generate", "/api/v1/llm/chat",
-                "/api/v1/llm/structured-generate", "/health");
+                "/api/v1/llm/structured-generate", "/api/v1/llm/embed", "/health");
         Map<String, Map<String, Object>> schemas = spec.getMap("components.schemas");
-        for (String dto : new String[] {"GenerateBody", "ChatBody", "StructuredBody", "Generated", "Chatted", "Structured"}) {
+        for (String dto : new String[] {"GenerateBody", "ChatBody", "StructuredBody", "Generated", "Chatted", "Structured",
+                "EmbedBody", "EmbedData", "EmbeddingUsage"}) {
             Map<String, Map<String, Object>> properties = (Map<String, Map<String, Object>>) schemas.get(dto).get("properties");
             assertThat(properties).as(dto).isNotEmpty();
             properties.forEach((name, property) -> {

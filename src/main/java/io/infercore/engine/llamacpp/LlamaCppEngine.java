@@ -3,11 +3,13 @@ package io.infercore.engine.llamacpp;
 import io.infercore.config.InfercoreConfig;
 import io.infercore.config.ModelDirectories;
 import io.infercore.engine.Capability;
+import io.infercore.engine.EmbeddingResult;
 import io.infercore.engine.EngineAdapter;
 import io.infercore.engine.EngineHealth;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.ModelInfo;
 import io.infercore.engine.StreamEvent;
+import io.infercore.engine.embedded.EmbeddedEmbeddingModel;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.quarkus.runtime.ShutdownEvent;
@@ -34,6 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The embedded engine: GGUF models run in-process through java-llama.cpp (JNI). The default
  * model ({@code llamacpp.model_path}) is served under {@code default_model_name}; more models can
  * be loaded under their own names. Requests for a model that is still loading wait for it.
+ * Embeddings come from the {@link EmbeddedEmbeddingModel} (ONNX, not llama.cpp): GGUF models
+ * here are generation models and are refused for embeddings.
  */
 @ApplicationScoped
 public class LlamaCppEngine implements EngineAdapter {
@@ -48,6 +52,8 @@ public class LlamaCppEngine implements EngineAdapter {
     ModelDirectories directories;
     @Inject
     ModelLoader loader;
+    @Inject
+    EmbeddedEmbeddingModel embeddings;
 
     private final Map<String, CompletableFuture<LoadedModel>> models = new ConcurrentHashMap<>();
     private final AtomicLong cancelledGenerations = new AtomicLong();
@@ -115,7 +121,7 @@ public class LlamaCppEngine implements EngineAdapter {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GENERATE, Capability.CHAT, Capability.STREAMING,
-                Capability.STRUCTURED_OUTPUT, Capability.HEALTH);
+                Capability.STRUCTURED_OUTPUT, Capability.EMBEDDINGS, Capability.HEALTH);
     }
 
     @Override
@@ -143,6 +149,28 @@ public class LlamaCppEngine implements EngineAdapter {
     }
 
     @Override
+    public Optional<String> defaultEmbeddingModel() {
+        return Optional.of(embeddings.name());
+    }
+
+    /** Only the embedded embedding model embeds; a GGUF model is refused with a 400 naming the one that does. */
+    @Override
+    public Uni<EmbeddingResult> embed(String model, List<String> inputs) {
+        if (embeddings.serves(model)) {
+            return embeddings.embed(inputs);
+        }
+        if (models.containsKey(model)) {
+            return Uni.createFrom().failure(new InfercoreException(ErrorKind.UNSUPPORTED, "Model '" + model
+                    + "' is a GGUF generation model: the llamacpp engine computes embeddings only with its embedded "
+                    + "embedding model '" + embeddings.name() + "'; set model_name to it or leave model_name out",
+                    "model_name", null));
+        }
+        return Uni.createFrom().failure(InfercoreException.modelNotFound("Model '" + model
+                + "' is not an embedding model of the embedded llamacpp engine; it embeds with '"
+                + embeddings.name() + "' (" + EmbeddedEmbeddingModel.DIMENSIONS + " dimensions)"));
+    }
+
+    @Override
     public Uni<EngineHealth> health() {
         return Uni.createFrom().item(() -> {
             String state = status(config.defaultModelName()).orElse("not loaded");
@@ -158,6 +186,10 @@ public class LlamaCppEngine implements EngineAdapter {
 
     private Uni<LoadedModel> ready(String name) {
         CompletableFuture<LoadedModel> f = models.get(name);
+        if (f == null && embeddings.serves(name)) {
+            return Uni.createFrom().failure(new InfercoreException(ErrorKind.UNSUPPORTED, "Model '" + name
+                    + "' is an embedding model; use POST /api/v1/llm/embed", "model_name", null));
+        }
         if (f == null) {
             return Uni.createFrom().failure(InfercoreException.modelNotFound("Model '" + name
                     + "' is not loaded in the embedded llamacpp engine; loaded: " + models.keySet()

@@ -1,0 +1,155 @@
+package io.infercore.engine.openai;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.PartialThinking;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import io.infercore.engine.ChatMessage;
+import io.infercore.engine.GenerationRequest;
+import io.infercore.engine.GenerationResult;
+import io.infercore.engine.SamplingParams;
+import io.infercore.engine.StreamEvent;
+import io.infercore.engine.Usage;
+import io.infercore.error.InfercoreException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /v1/chat/completions} through LangChain4j's {@link OpenAiStreamingChatModel} and
+ * {@link OpenAiChatModel}, over {@link Lc4jTransport}. A model object is built per call (cheap:
+ * the HTTP client is shared) so that each call has its own cancel switch. Engine-specific fields
+ * ({@code response_format}, {@code chat_template_kwargs}, {@code top_k}, ...) travel as
+ * LangChain4j custom parameters, verbatim; reasoning comes back apart from the text.
+ */
+public final class OpenAiChat {
+
+    private final UpstreamHttp http;
+
+    public OpenAiChat(UpstreamHttp http) {
+        this.http = http;
+    }
+
+    /** Streams one chat; {@code extras} are added to the request body as they are. */
+    public Multi<StreamEvent> stream(GenerationRequest request, Map<String, Object> extras) {
+        return Multi.createFrom().emitter(emitter -> {
+            Lc4jTransport.Call call = new Lc4jTransport.Call();
+            emitter.onTermination(call::cancel);
+            OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder()
+                    .httpClientBuilder(new Lc4jTransport(http, request.model(), call).builder())
+                    .baseUrl(http.endpoint().baseUrl() + "/v1")
+                    .modelName(request.model())
+                    .returnThinking(true)
+                    .build();
+            model.chat(chatRequest(request, extras), new StreamingChatResponseHandler() {
+                @Override
+                public void onPartialResponse(String text) {
+                    emitter.emit(StreamEvent.Delta.text(text));
+                }
+
+                @Override
+                public void onPartialThinking(PartialThinking thinking) {
+                    emitter.emit(new StreamEvent.Delta(null, thinking.text()));
+                }
+
+                @Override
+                public void onCompleteResponse(ChatResponse response) {
+                    emitter.emit(new StreamEvent.Done(finishReason(response.finishReason()), usage(response.tokenUsage())));
+                    emitter.complete();
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    emitter.fail(http.transportError(error));
+                }
+            });
+        });
+    }
+
+    /** One complete chat (a non-streamed upstream call, on a worker thread: LangChain4j's sync API blocks). */
+    public Uni<GenerationResult> generate(GenerationRequest request, Map<String, Object> extras) {
+        Lc4jTransport.Call call = new Lc4jTransport.Call();
+        OpenAiChatModel model = OpenAiChatModel.builder()
+                .httpClientBuilder(new Lc4jTransport(http, request.model(), call).builder())
+                .baseUrl(http.endpoint().baseUrl() + "/v1")
+                .modelName(request.model())
+                .maxRetries(0)
+                .returnThinking(true)
+                .build();
+        ChatRequest chatRequest = chatRequest(request, extras);
+        return Uni.createFrom().item(() -> model.chat(chatRequest))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .map(response -> {
+                    AiMessage message = response.aiMessage();
+                    String thinking = message.thinking() == null || message.thinking().isEmpty() ? null : message.thinking();
+                    return new GenerationResult(message.text() == null ? "" : message.text(), thinking,
+                            finishReason(response.finishReason()), usage(response.tokenUsage()));
+                })
+                .onFailure().transform(http::transportError)
+                .onCancellation().invoke(call::cancel);
+    }
+
+    private static ChatRequest chatRequest(GenerationRequest request, Map<String, Object> extras) {
+        SamplingParams s = request.sampling();
+        Map<String, Object> custom = new java.util.LinkedHashMap<>(extras);
+        if (s.seed() != null) {
+            custom.put("seed", s.seed());
+        }
+        OpenAiChatRequestParameters parameters = OpenAiChatRequestParameters.builder()
+                .modelName(request.model())
+                .temperature(s.temperature())
+                .topP(s.topP())
+                .maxOutputTokens(s.maxTokens())
+                .stopSequences(s.stopOrEmpty().isEmpty() ? null : s.stopOrEmpty())
+                .customParameters(custom)
+                .build();
+        return ChatRequest.builder().messages(messages(request.messages())).parameters(parameters).build();
+    }
+
+    private static List<dev.langchain4j.data.message.ChatMessage> messages(List<ChatMessage> turns) {
+        List<dev.langchain4j.data.message.ChatMessage> out = new ArrayList<>();
+        for (ChatMessage m : turns) {
+            out.add(switch (m.role()) {
+                case "system" -> SystemMessage.from(m.content());
+                case "user" -> UserMessage.from(m.content());
+                case "assistant" -> AiMessage.from(m.content());
+                default -> throw InfercoreException.invalid("messages", "Remote OpenAI-compatible engines take roles "
+                        + "system, user and assistant here; got '" + m.role() + "'");
+            });
+        }
+        return out;
+    }
+
+    static String finishReason(FinishReason reason) {
+        if (reason == null) {
+            return "stop";
+        }
+        return switch (reason) {
+            case STOP -> "stop";
+            case LENGTH -> "length";
+            case TOOL_EXECUTION -> "tool_calls";
+            case CONTENT_FILTER -> "content_filter";
+            default -> "other";
+        };
+    }
+
+    static Usage usage(TokenUsage usage) {
+        if (usage == null) {
+            return Usage.EMPTY;
+        }
+        return new Usage(usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
+                usage.outputTokenCount() == null ? 0 : usage.outputTokenCount());
+    }
+}

@@ -1,0 +1,226 @@
+package io.infercore.engine.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.infercore.engine.Capability;
+import io.infercore.engine.EmbeddingResult;
+import io.infercore.engine.EngineAdapter;
+import io.infercore.engine.EngineHealth;
+import io.infercore.engine.GenerationRequest;
+import io.infercore.engine.GenerationResult;
+import io.infercore.engine.ModelInfo;
+import io.infercore.engine.StreamEvent;
+import io.infercore.engine.UpstreamErrors;
+import io.infercore.error.ErrorKind;
+import io.infercore.error.InfercoreException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What vLLM and SGLang adapters share: an OpenAI-compatible server at one base URL. Chat goes
+ * through LangChain4j ({@link OpenAiChat}); model names are checked against {@code /v1/models}
+ * (cached for a few seconds); embeddings use {@code /v1/embeddings}; every stream is bounded by
+ * the engine's timeouts ({@link Deadlines}). Subclasses choose the raw-prompt route, the health
+ * path, model aliases and which {@code engine_args} they honour.
+ */
+public abstract class OpenAiCompatibleEngine implements EngineAdapter {
+
+    private static final long MODELS_TTL_NANOS = Duration.ofSeconds(5).toNanos();
+
+    private record Remote(UpstreamHttp http, OpenAiChat chat, OpenAiCompletions completions) {
+    }
+
+    private record ServedModels(List<ModelInfo> models, long fetchedAt) {
+    }
+
+    private volatile Remote remote;
+    private volatile ServedModels served;
+
+    /** Points the adapter at {@code endpoint} (a new HTTP client; the model cache is dropped). */
+    protected final void configure(RemoteEndpoint endpoint) {
+        UpstreamHttp http = new UpstreamHttp(endpoint);
+        remote = new Remote(http, new OpenAiChat(http), new OpenAiCompletions(http));
+        served = null;
+    }
+
+    public RemoteEndpoint endpoint() {
+        return remote.http().endpoint();
+    }
+
+    protected UpstreamHttp http() {
+        return remote.http();
+    }
+
+    protected OpenAiCompletions completions() {
+        return remote.completions();
+    }
+
+    /** The path that answers 200 when the engine can generate. */
+    protected abstract String healthPath();
+
+    /** Body fields the chat route adds for this request; refuses what the engine cannot do (400). */
+    protected abstract Map<String, Object> chatExtras(GenerationRequest request);
+
+    /** A raw-prompt generation, streamed. */
+    protected abstract Multi<StreamEvent> streamPrompt(GenerationRequest request);
+
+    /** A raw-prompt generation, whole. */
+    protected abstract Uni<GenerationResult> generatePrompt(GenerationRequest request);
+
+    /** The name the server serves for a name users type (aliases); the same name by default. */
+    protected String servedName(String requested) {
+        return requested;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.GENERATE, Capability.CHAT, Capability.STREAMING, Capability.STRUCTURED_OUTPUT,
+                Capability.EMBEDDINGS, Capability.HEALTH);
+    }
+
+    @Override
+    public Uni<ModelInfo> resolveModel(String model) {
+        String wanted = servedName(model);
+        return models(false).chain(list -> find(list, model, wanted) != null ? Uni.createFrom().item(list)
+                        : models(true))
+                .map(list -> {
+                    ModelInfo found = find(list, model, wanted);
+                    if (found == null) {
+                        throw notServed(model, wanted, list);
+                    }
+                    return found;
+                });
+    }
+
+    @Override
+    public Uni<List<ModelInfo>> listModels() {
+        return models(false);
+    }
+
+    @Override
+    public Multi<StreamEvent> stream(GenerationRequest request) {
+        return Multi.createFrom().deferred(() -> {
+            if (!endpoint().configured()) {
+                return Multi.createFrom().failure(endpoint().notConfigured());
+            }
+            Multi<StreamEvent> events = request.isChat() ? remote.chat().stream(request, chatExtras(request))
+                    : streamPrompt(request);
+            return Deadlines.guard(events, endpoint());
+        });
+    }
+
+    @Override
+    public Uni<GenerationResult> generate(GenerationRequest request) {
+        return Uni.createFrom().deferred(() -> {
+            if (!endpoint().configured()) {
+                return Uni.createFrom().failure(endpoint().notConfigured());
+            }
+            return request.isChat() ? remote.chat().generate(request, chatExtras(request)) : generatePrompt(request);
+        });
+    }
+
+    @Override
+    public Uni<EmbeddingResult> embed(String model, List<String> inputs) {
+        String name = servedName(model);
+        return http().postJson("/v1/embeddings", Map.of("model", name, "input", inputs), name).map(answer -> {
+            List<JsonNode> rows = new ArrayList<>();
+            answer.path("data").forEach(rows::add);
+            rows.sort((a, b) -> Integer.compare(a.path("index").asInt(), b.path("index").asInt()));
+            List<float[]> vectors = new ArrayList<>();
+            for (JsonNode row : rows) {
+                JsonNode values = row.path("embedding");
+                float[] vector = new float[values.size()];
+                for (int i = 0; i < vector.length; i++) {
+                    vector[i] = (float) values.get(i).asDouble();
+                }
+                vectors.add(vector);
+            }
+            int dimensions = vectors.isEmpty() ? 0 : vectors.get(0).length;
+            return new EmbeddingResult(vectors, dimensions, answer.path("model").asText(name),
+                    answer.path("usage").path("prompt_tokens").asInt(0));
+        });
+    }
+
+    @Override
+    public Uni<EngineHealth> health() {
+        RemoteEndpoint endpoint = endpoint();
+        if (!endpoint.configured()) {
+            return Uni.createFrom().item(new EngineHealth(type(), false, endpoint.displayUrl(),
+                    endpoint.notConfigured().getMessage()));
+        }
+        return http().get(healthPath(), probeTimeout())
+                .map(response -> new EngineHealth(type(), response.statusCode() == 200, endpoint.baseUrl(),
+                        response.statusCode() == 200 ? "ready" : "GET " + healthPath() + " answered "
+                                + response.statusCode() + " at " + endpoint.baseUrl() + " (starting or failed)"))
+                .onFailure().recoverWithItem(t -> new EngineHealth(type(), false, endpoint.baseUrl(),
+                        http().transportError(t).getMessage()));
+    }
+
+    /** {@code response_format} for a JSON Schema: honoured by every vLLM version and by SGLang. */
+    protected static Map<String, Object> responseFormat(ObjectNode schema) {
+        return Map.of("type", "json_schema", "json_schema", Map.of("name", "output", "schema", schema));
+    }
+
+    /** {@code chat_template_kwargs.enable_thinking}, the switch Qwen3-style templates read on vLLM and SGLang. */
+    protected static void putThinking(Map<String, Object> body, Boolean thinking) {
+        if (thinking != null) {
+            body.put("chat_template_kwargs", Map.of("enable_thinking", thinking));
+        }
+    }
+
+    /** A 400 naming the refused key and what the engine takes instead. */
+    protected InfercoreException unsupportedArg(String key, Set<String> supported) {
+        return new InfercoreException(ErrorKind.UNSUPPORTED, "engine_args." + key + " is not supported by the "
+                + type() + " engine; supported: " + new TreeSet<>(supported), "engine_args", null);
+    }
+
+    protected static Map<String, Object> newBody() {
+        return new LinkedHashMap<>();
+    }
+
+    private Duration probeTimeout() {
+        return endpoint().connect().plusSeconds(5);
+    }
+
+    private Uni<List<ModelInfo>> models(boolean refresh) {
+        ServedModels cached = served;
+        if (!refresh && cached != null && System.nanoTime() - cached.fetchedAt() < MODELS_TTL_NANOS) {
+            return Uni.createFrom().item(cached.models());
+        }
+        return http().getJson("/v1/models", probeTimeout()).map(answer -> {
+            List<ModelInfo> models = new ArrayList<>();
+            answer.path("data").forEach(card -> models.add(new ModelInfo(card.path("id").asText(),
+                    card.path("max_model_len").asInt(0))));
+            served = new ServedModels(List.copyOf(models), System.nanoTime());
+            return models;
+        });
+    }
+
+    private static ModelInfo find(List<ModelInfo> models, String requested, String wanted) {
+        for (String name : new String[] {requested, wanted}) {
+            for (ModelInfo m : models) {
+                if (m.name().equals(name)) {
+                    return m;
+                }
+            }
+        }
+        return null;
+    }
+
+    private InfercoreException notServed(String requested, String wanted, List<ModelInfo> models) {
+        String alias = wanted.equals(requested) ? "" : " (alias of '" + wanted + "')";
+        return InfercoreException.modelNotFound(type() + " at " + endpoint().baseUrl() + " does not serve model '"
+                + requested + "'" + alias + "; it serves " + models.stream().map(ModelInfo::name).toList()
+                + ". The server serves only the model it was started with: use one of those names, or start a server "
+                + "for this model (" + UpstreamErrors.startHint(type()).replaceFirst("^start it with ", "") + ")");
+    }
+}

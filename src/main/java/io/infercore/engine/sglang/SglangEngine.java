@@ -1,0 +1,117 @@
+package io.infercore.engine.sglang;
+
+import io.infercore.config.InfercoreConfig;
+import io.infercore.engine.GenerationRequest;
+import io.infercore.engine.GenerationResult;
+import io.infercore.engine.StreamEvent;
+import io.infercore.engine.openai.OpenAiCompatibleEngine;
+import io.infercore.engine.openai.RemoteEndpoint;
+import io.infercore.error.InfercoreException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An SGLang server ({@code python -m sglang.launch_server}) at {@code sglang.base_url}. Chat and
+ * its streams use the OpenAI routes (through LangChain4j); raw prompts use the native
+ * {@code /generate} ({@link SglangNative}); health is {@code /health_generate}, which answers only
+ * when the server can generate. SGLang answers any model name with its one model, so names are
+ * checked against {@code /v1/models} here.
+ *
+ * <p>{@code engine_args}: {@link #ARGS} on both routes; {@code regex} and {@code ebnf} are output
+ * constraints (one per request, not with a JSON Schema). Anything else is a 400.
+ */
+@ApplicationScoped
+public class SglangEngine extends OpenAiCompatibleEngine {
+
+    public static final String TYPE = "sglang";
+
+    static final Set<String> ARGS = Set.of("top_k", "min_p", "presence_penalty", "frequency_penalty",
+            "repetition_penalty", "ignore_eos", "stop_token_ids", "regex", "ebnf");
+    private static final Set<String> CONSTRAINTS = Set.of("regex", "ebnf");
+
+    @Inject
+    InfercoreConfig config;
+
+    private SglangNative nativeApi;
+
+    /** CDI constructor; settings come from {@code sglang.*} in {@link #init()}. */
+    public SglangEngine() {
+    }
+
+    /** An adapter for {@code endpoint} outside CDI (tests, tools). */
+    public static SglangEngine at(RemoteEndpoint endpoint) {
+        SglangEngine engine = new SglangEngine();
+        engine.setUp(endpoint);
+        return engine;
+    }
+
+    @PostConstruct
+    void init() {
+        var sglang = config.sglang();
+        setUp(RemoteEndpoint.of(TYPE, Optional.of(sglang.baseUrl()), sglang.apiKey(), sglang.timeouts()));
+    }
+
+    private void setUp(RemoteEndpoint endpoint) {
+        configure(endpoint);
+        nativeApi = new SglangNative(http());
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    protected String healthPath() {
+        return "/health_generate";
+    }
+
+    @Override
+    protected Map<String, Object> chatExtras(GenerationRequest request) {
+        Map<String, Object> body = checkedArgs(request);
+        if (request.jsonSchema() != null) {
+            body.put("response_format", responseFormat(request.jsonSchema()));
+        }
+        putThinking(body, request.thinking());
+        return body;
+    }
+
+    @Override
+    protected Multi<StreamEvent> streamPrompt(GenerationRequest request) {
+        return nativeApi.stream(request, checkedArgs(request));
+    }
+
+    @Override
+    protected Uni<GenerationResult> generatePrompt(GenerationRequest request) {
+        return nativeApi.generate(request, checkedArgs(request));
+    }
+
+    private Map<String, Object> checkedArgs(GenerationRequest request) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        int constraints = request.jsonSchema() == null ? 0 : 1;
+        for (Map.Entry<String, Object> arg : request.engineArgs().entrySet()) {
+            if (!ARGS.contains(arg.getKey())) {
+                throw unsupportedArg(arg.getKey(), ARGS);
+            }
+            if (CONSTRAINTS.contains(arg.getKey())) {
+                if (!(arg.getValue() instanceof String)) {
+                    throw InfercoreException.invalid("engine_args", "engine_args." + arg.getKey() + " must be a string");
+                }
+                constraints++;
+            }
+            args.put(arg.getKey(), arg.getValue());
+        }
+        if (constraints > 1) {
+            throw InfercoreException.invalid("engine_args", "SGLang takes one of regex, ebnf or a JSON Schema per request");
+        }
+        return args;
+    }
+}

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShutdownIT {
 
     @Test
-    void should_exit_promptly_on_sigterm_with_a_model_loaded_and_a_stream_in_flight() throws Exception {
+    void should_drain_the_stream_in_flight_and_exit_promptly_on_sigterm() throws Exception {
         String model = System.getProperty("test-model.path", "../shared/models/stories260K.gguf");
         try (ServiceProcess service = ServiceProcess.start(Map.of(
                 "infercore.llamacpp.model_path", model,
@@ -33,7 +33,7 @@ class ShutdownIT {
             service.awaitReady(Duration.ofSeconds(60));
 
             HttpClient client = HttpClient.newHttpClient();
-            client.sendAsync(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/v1/llm/generate"))
+            var inFlight = client.sendAsync(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/v1/llm/generate"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"Once upon a time\",\"max_tokens\":480,"
                             + "\"stream\":true,\"engine_args\":{\"ignore_eos\":true}}")).build(),
@@ -49,6 +49,8 @@ class ShutdownIT {
             assertThat(tookMs).isLessThan(10_000);
             assertThat(service.process().exitValue()).as(service.log()).isIn(0, 143);
             assertThat(service.log()).doesNotContain("Exception");
+            assertThat(inFlight.get(5, TimeUnit.SECONDS).body()).as("the in-flight stream is drained, not cut")
+                    .contains("event: done");
         }
     }
 }

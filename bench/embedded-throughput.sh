@@ -25,4 +25,4 @@ for _ in $(seq 1 200); do
   sleep 0.1
 done
 echo "machine: $(nproc) cores, $(uname -m), $("$JAVA" -version 2>&1 | head -n1)" >&2
-"$JAVA" -cp "$LLAMA_JAR" bench/EmbeddedThroughput.java "$GGUF" "http://127.0.0.1:$PORT" "$ROUNDS" "$TOKENS"
+"$JAVA" -Dde.kherud.llama.tmpdir="$(mktemp -d)" -cp "$LLAMA_JAR" bench/EmbeddedThroughput.java "$GGUF" "http://127.0.0.1:$PORT" "$ROUNDS" "$TOKENS"

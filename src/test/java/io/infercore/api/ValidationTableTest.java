@@ -46,6 +46,7 @@ class ValidationTableTest {
                 arguments(G, "{\"prompt\":\"hi\",\"engine_type\":\"warp-drive\"}", 400, "engine_type"),
                 arguments(G, "{\"prompt\":\"hi\",\"surprise\":true}", 400, "surprise"),
                 arguments(G, "{\"prompt\":\"hi\",\"engine_args\":{\"regex\":\"a+\"}}", 400, "engine_args.regex"),
+                arguments(G, "{\"prompt\":\"hi\",\"thinking\":true}", 400, "thinking"),
                 arguments(G, "{\"prompt\":\"hi\",\"engine_args\":{\"top_k\":\"many\"}}", 400, "engine_args.top_k"),
                 arguments(G, "{\"prompt\":", 400, "malformed JSON"),
                 arguments(G, "[1,2]", 400, "malformed JSON"),

@@ -27,7 +27,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public static ServiceProcess start(Map<String, String> properties, List<String> args) throws IOException {
-        Path jar = Path.of(System.getProperty("infercore.jar", "target/quarkus-app/quarkus-run.jar"));
+        Path jar = Path.of(System.getProperty("service.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("Packaged service not found at " + jar + "; run ./mvnw package first");
         }

@@ -140,6 +140,10 @@ public class LlamaCppEngine implements EngineAdapter {
     @Override
     public Multi<StreamEvent> stream(GenerationRequest request) {
         checkEngineArgs(request.engineArgs());
+        if (Boolean.TRUE.equals(request.thinking())) {
+            throw new InfercoreException(ErrorKind.UNSUPPORTED, "The llamacpp engine has no thinking mode; "
+                    + "omit thinking or set it to false", "thinking", null);
+        }
         return ready(request.model()).onItem().transformToMulti(model -> Multi.createFrom().emitter(emitter -> {
             AtomicBoolean cancelled = new AtomicBoolean();
             emitter.onTermination(() -> cancelled.set(true));

@@ -28,6 +28,7 @@ public class ModelLoader {
     private static final Logger LOG = Logger.getLogger(ModelLoader.class);
     private static final Logger NATIVE = Logger.getLogger("io.infercore.engine.llamacpp.native");
     private static final long CLOSE_TIMEOUT_MS = 3000;
+    static final String LIBRARY_DIR_PROPERTY = "de.kherud.llama.tmpdir";
 
     @Inject
     InfercoreConfig config;
@@ -92,6 +93,34 @@ public class ModelLoader {
         }
     }
 
+    /**
+     * java-llama.cpp extracts libjllama.so to one fixed file in java.io.tmpdir: a second process
+     * extracting it while this one maps it crashes with SIGBUS. Each process gets its own folder,
+     * unless the operator chose one with {@code -Dde.kherud.llama.tmpdir}.
+     */
+    private static void privateLibraryDirectory() {
+        if (System.getProperty(LIBRARY_DIR_PROPERTY) != null) {
+            return;
+        }
+        try {
+            Path dir = Files.createTempDirectory("infercore-jllama-");
+            System.setProperty(LIBRARY_DIR_PROPERTY, dir.toString());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "jllama-cleanup"));
+        } catch (java.io.IOException e) {
+            LOG.warnf("Cannot create a private folder for the llama.cpp library (%s); using %s",
+                    e.getMessage(), System.getProperty("java.io.tmpdir"));
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.list(dir)) {
+            files.forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // best effort at exit
+        }
+        dir.toFile().delete();
+    }
+
     void shutdown() {
         loaders.shutdownNow();
         try {
@@ -103,6 +132,7 @@ public class ModelLoader {
 
     private synchronized void installLogger() {
         if (!loggerInstalled) {
+            privateLibraryDirectory();
             LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> NATIVE.debug(message.stripTrailing()));
             loggerInstalled = true;
         }

@@ -1,0 +1,144 @@
+package io.infercore.api.openai;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.infercore.engine.ChatMessage;
+import io.infercore.engine.GenerationRequest;
+import io.infercore.error.InfercoreException;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Body of {@code POST /v1/chat/completions}, OpenAI's shape. Unknown fields are ignored, unlike on
+ * {@code /api/v1}: SDKs send many optional ones ({@code user}, {@code store}, {@code metadata}...)
+ * that change nothing here. Fields that would change the answer and cannot be honoured
+ * ({@code n > 1}, {@code logprobs}, {@code tools}) are refused instead of ignored.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@Schema(name = "OpenAiChatCompletionRequest", description = "OpenAI chat completion request")
+public record ChatCompletionRequest(
+        @Schema(description = "Model id from GET /v1/models, or engine/model (e.g. ollama/llama3.2); "
+                + "default: default_model_name") String model,
+        @Schema(description = "Conversation; content is a string or a list of text parts", required = true)
+        List<Message> messages,
+        @Schema(description = "true: text/event-stream of chat.completion.chunk, ending data: [DONE]") Boolean stream,
+        @Schema(description = "{include_usage: true} adds a usage chunk (choices: []) before [DONE]") OpenAiParams.StreamOptions streamOptions,
+        @Schema(description = "Maximum tokens to generate (deprecated by OpenAI; max_completion_tokens wins)") Integer maxTokens,
+        @Schema(description = "Maximum tokens to generate") Integer maxCompletionTokens,
+        @Schema(description = "0-2; 0 is greedy") Double temperature,
+        @Schema(description = "Nucleus sampling, greater than 0 and at most 1") Double topP,
+        @Schema(description = "Choices to generate; only 1 is supported") Integer n,
+        @Schema(description = "Stop sequences (a string or a list)") List<String> stop,
+        @Schema(description = "Random seed for reproducible sampling") Long seed,
+        @Schema(description = "{type: text | json_object | json_schema, json_schema: {name, schema}}") ResponseFormat responseFormat,
+        @Schema(description = "Function tools; refused on engines that cannot pass them through") JsonNode tools,
+        @Schema(description = "none lets a request carrying tools run without them") JsonNode toolChoice,
+        @Schema(description = "none disables the model's thinking; any other value enables it") String reasoningEffort,
+        @Schema(description = "Not supported; true is refused") Boolean logprobs,
+        @Schema(description = "-2 to 2; passed to engines that support it") Double presencePenalty,
+        @Schema(description = "-2 to 2; passed to engines that support it") Double frequencyPenalty,
+        @Schema(description = "vLLM/SGLang extra: sample from the k most likely tokens") Integer topK,
+        @Schema(description = "vLLM/SGLang extra: minimum probability relative to the most likely token") Double minP,
+        @Schema(description = "vLLM/SGLang extra: keep generating past end-of-sequence") Boolean ignoreEos) {
+
+    /** One turn. {@code developer} is OpenAI's newer name for {@code system}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "OpenAiChatMessage", description = "A chat message")
+    public record Message(
+            @Schema(description = "system, developer, user, assistant or tool", required = true) String role,
+            @Schema(description = "A string, or a list of {type: text, text} parts") JsonNode content,
+            @Schema(description = "Assistant tool calls; not supported") JsonNode toolCalls) {
+    }
+
+    /** OpenAI's {@code response_format}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "OpenAiResponseFormat", description = "Output format")
+    public record ResponseFormat(
+            @Schema(description = "text, json_object or json_schema", required = true) String type,
+            @Schema(description = "For json_schema: {name, schema, strict}") JsonSchemaFormat jsonSchema) {
+    }
+
+    /** The {@code json_schema} member of {@code response_format}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @Schema(name = "OpenAiJsonSchema", description = "A named JSON Schema")
+    public record JsonSchemaFormat(
+            @Schema(description = "Name of the schema") String name,
+            @Schema(description = "The JSON Schema the output must conform to", required = true) JsonNode schema,
+            @Schema(description = "Accepted; the output is always grammar-constrained where the engine can") Boolean strict) {
+    }
+
+    boolean streaming() {
+        return Boolean.TRUE.equals(stream);
+    }
+
+    /** True when {@code tools} would change the answer: present, non-empty, and not disabled by {@code tool_choice}. */
+    boolean usesTools() {
+        boolean declared = tools != null && !tools.isNull() && !(tools.isArray() && tools.isEmpty());
+        boolean disabled = toolChoice != null && toolChoice.isTextual() && "none".equals(toolChoice.asText());
+        return declared && !disabled;
+    }
+
+    /** The engine request; every rule shared with {@code /api/v1} is checked later by the inference layer. */
+    GenerationRequest toDraft() {
+        OpenAiParams.requireSingleChoice(n);
+        OpenAiParams.requireStreamOptionsOnlyWhenStreaming(stream, streamOptions);
+        if (Boolean.TRUE.equals(logprobs)) {
+            throw InfercoreException.invalid("logprobs", "logprobs are not supported by infercore; leave logprobs unset");
+        }
+        if (messages == null) {
+            throw InfercoreException.invalid("messages", "messages is required: a list of {role, content}");
+        }
+        List<ChatMessage> turns = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            turns.add(turn(i, messages.get(i)));
+        }
+        return new GenerationRequest(null, null, turns,
+                OpenAiParams.sampling(maxTokens, maxCompletionTokens, temperature, topP, stop, seed),
+                OpenAiParams.schemaOf(responseFormat),
+                OpenAiParams.engineArgs(presencePenalty, frequencyPenalty, topK, minP, ignoreEos), thinking());
+    }
+
+    private Boolean thinking() {
+        if (reasoningEffort == null) {
+            return null;
+        }
+        return !"none".equals(reasoningEffort);
+    }
+
+    private static ChatMessage turn(int i, Message m) {
+        if (m == null) {
+            throw InfercoreException.invalid("messages", "messages[" + i + "] must be an object with role and content");
+        }
+        if (m.toolCalls() != null && !m.toolCalls().isNull()) {
+            throw InfercoreException.invalid("messages", "messages[" + i + "].tool_calls: tool calls are not supported "
+                    + "by infercore's engines; send the conversation without tool calls");
+        }
+        String role = "developer".equals(m.role()) ? "system" : m.role();
+        return new ChatMessage(role, text(i, m.content()));
+    }
+
+    /** A string, or the text parts of a content list joined; other parts (images, audio) are refused. */
+    private static String text(int i, JsonNode content) {
+        if (content == null || content.isNull()) {
+            return null; // the shared validator names the field
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        if (!content.isArray()) {
+            throw InfercoreException.invalid("messages", "messages[" + i + "].content must be a string or a list of text parts");
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode part : content) {
+            String type = part.path("type").asText();
+            if (!"text".equals(type) || !part.path("text").isTextual()) {
+                throw InfercoreException.invalid("messages", "messages[" + i + "].content: only {type: text, text} "
+                        + "parts are supported, got type '" + type + "'");
+            }
+            text.append(part.get("text").asText());
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,131 @@
+package io.infercore.api.openai;
+
+import io.infercore.api.ApiError;
+import io.infercore.api.ExceptionMappers;
+import io.infercore.api.JsonText;
+import io.infercore.engine.StreamEvent;
+import io.infercore.engine.Usage;
+import io.infercore.inference.OpenStream;
+import io.smallrye.mutiny.Multi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Turns an engine stream into OpenAI's SSE chunks, in OpenAI's order: for chat a role chunk first;
+ * one chunk per delta; a finish chunk carrying {@code finish_reason}; with
+ * {@code stream_options.include_usage} a usage chunk whose {@code choices} is empty; then
+ * {@code data: [DONE]}. A failure after the first byte (the status is already 200) becomes a
+ * {@code data: {"error":{...}}} chunk, then {@code [DONE]}, as vLLM and SGLang do.
+ *
+ * <p>Chunks are built by hand around a per-stream prefix: one is written per token, and the
+ * general-purpose serializer would cost more than the token. Cancelling the returned stream
+ * (client gone) cancels the engine stream.
+ */
+final class ChunkStream {
+
+    static final String DONE = "data: [DONE]\n\n";
+    private static final String OPEN = "{\"index\":0,";
+    private static final String CLOSE_CHOICE = ",\"logprobs\":null,\"finish_reason\":";
+
+    private final boolean chat;
+    private final boolean includeUsage;
+    /** {@code data: {"id":..,"object":..,"created":..,"model":..,"choices":[} */
+    private final String prefix;
+
+    private ChunkStream(boolean chat, String id, long created, String model, boolean includeUsage) {
+        this.chat = chat;
+        this.includeUsage = includeUsage;
+        StringBuilder p = new StringBuilder(96).append("data: {\"id\":");
+        JsonText.appendQuoted(p, id);
+        p.append(",\"object\":\"").append(chat ? "chat.completion.chunk" : "text_completion")
+                .append("\",\"created\":").append(created).append(",\"model\":");
+        JsonText.appendQuoted(p, model == null ? "" : model);
+        this.prefix = p.append(",\"choices\":[").toString();
+    }
+
+    /** {@code chat.completion.chunk}s of a chat completion. */
+    static Multi<String> chat(String id, long created, OpenStream stream, boolean includeUsage,
+                              Function<Throwable, String> errorChunk) {
+        ChunkStream chunks = new ChunkStream(true, id, created, stream.modelName(), includeUsage);
+        return chunks.frames(stream, errorChunk);
+    }
+
+    /** {@code text_completion} chunks of a legacy completion. */
+    static Multi<String> text(String id, long created, OpenStream stream, boolean includeUsage,
+                              Function<Throwable, String> errorChunk) {
+        ChunkStream chunks = new ChunkStream(false, id, created, stream.modelName(), includeUsage);
+        return chunks.frames(stream, errorChunk);
+    }
+
+    /** The chunk a client reads when the stream fails after it started: OpenAI's error object. */
+    static Map<String, Object> errorBody(Throwable failure, String requestId) {
+        ApiError e = ApiError.of(failure, requestId);
+        return Map.of("error", new ExceptionMappers.OpenAiError(e.message(), e.type(), e.param(),
+                String.valueOf(e.status())));
+    }
+
+    private Multi<String> frames(OpenStream stream, Function<Throwable, String> errorChunk) {
+        Multi<String> body = stream.events().onItem().transformToIterable(this::framesOf);
+        if (chat) {
+            body = Multi.createBy().concatenating().streams(Multi.createFrom().item(roleChunk()), body);
+        }
+        Multi<String> guarded = body.onFailure().recoverWithItem(errorChunk);
+        return Multi.createBy().concatenating().streams(guarded, Multi.createFrom().item(DONE));
+    }
+
+    private List<String> framesOf(StreamEvent event) {
+        if (event instanceof StreamEvent.Delta d) {
+            boolean hasReasoning = d.reasoning() != null && !d.reasoning().isEmpty();
+            boolean hasText = d.text() != null && !d.text().isEmpty();
+            return hasText || hasReasoning ? List.of(delta(d.text(), hasReasoning ? d.reasoning() : null)) : List.of();
+        }
+        StreamEvent.Done done = (StreamEvent.Done) event;
+        List<String> frames = new ArrayList<>(2);
+        frames.add(finish(OpenAiParams.finishReason(done.finishReason())));
+        if (includeUsage) {
+            frames.add(usage(done.usage() == null ? Usage.EMPTY : done.usage()));
+        }
+        return frames;
+    }
+
+    private String roleChunk() {
+        return prefix + OPEN + "\"delta\":{\"role\":\"assistant\",\"content\":\"\"}" + CLOSE_CHOICE + "null}]}\n\n";
+    }
+
+    private String delta(String text, String reasoning) {
+        int size = prefix.length() + 96 + (text == null ? 0 : text.length()) + (reasoning == null ? 0 : reasoning.length());
+        StringBuilder f = new StringBuilder(size).append(prefix);
+        if (chat) {
+            f.append(OPEN).append("\"delta\":{");
+            if (text != null && !text.isEmpty()) {
+                f.append("\"content\":");
+                JsonText.appendQuoted(f, text);
+                f.append(reasoning == null ? "" : ",");
+            }
+            if (reasoning != null) {
+                f.append("\"reasoning_content\":");
+                JsonText.appendQuoted(f, reasoning);
+            }
+            f.append('}');
+        } else {
+            // A text completion has no place for reasoning; only the text is streamed.
+            f.append("{\"text\":");
+            JsonText.appendQuoted(f, text == null ? "" : text);
+            f.append(",\"index\":0");
+        }
+        return f.append(CLOSE_CHOICE).append("null}]}\n\n").toString();
+    }
+
+    private String finish(String reason) {
+        String choice = chat ? OPEN + "\"delta\":{}" : "{\"text\":\"\",\"index\":0";
+        return prefix + choice + CLOSE_CHOICE + "\"" + reason + "\"}]}\n\n";
+    }
+
+    private String usage(Usage u) {
+        return prefix + "],\"usage\":{\"prompt_tokens\":" + u.promptTokens() + ",\"completion_tokens\":"
+                + u.completionTokens() + ",\"total_tokens\":" + u.totalTokens() + "}}\n\n";
+    }
+}

@@ -1,0 +1,145 @@
+package io.infercore.api.openai;
+
+import io.infercore.config.InfercoreConfig;
+import io.infercore.engine.Capability;
+import io.infercore.engine.EngineAdapter;
+import io.infercore.engine.EngineRegistry;
+import io.infercore.engine.ModelInfo;
+import io.infercore.engine.llamacpp.LlamaCppEngine;
+import io.infercore.error.ErrorKind;
+import io.infercore.error.InfercoreException;
+import io.infercore.inference.Target;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps OpenAI's single {@code model} string onto infercore's {@link Target} (engine + model), and
+ * lists what {@code /v1/models} shows. OpenAI clients know nothing of engines, so the engine is
+ * found from the name:
+ * <ol>
+ *   <li>{@code engine/model} whose prefix is a registered engine type (e.g. {@code ollama/llama3.2})
+ *       picks that engine; other slashes are part of the name ({@code Qwen/Qwen2-0.5B-Instruct});</li>
+ *   <li>{@code default_model_name} (and the embedded embedding model) go to the embedded {@code llamacpp}
+ *       engine, which serves them in-process;</li>
+ *   <li>otherwise the first engine, in engine-type order, whose model list holds the name (an Ollama
+ *       {@code x} also matches {@code x:latest}); engines that cannot be reached are skipped;</li>
+ *   <li>no engine lists it: 404 naming the fix.</li>
+ * </ol>
+ * An absent {@code model} means the configured defaults, as on {@code /api/v1}. The listing follows
+ * the same rule, so every id it shows routes to the engine named in its {@code owned_by}.
+ */
+@ApplicationScoped
+public class ModelRouter {
+
+    private static final Logger LOG = Logger.getLogger(ModelRouter.class);
+    /** How long one engine may take to list its models before it is skipped. */
+    static final Duration LIST_TIMEOUT = Duration.ofSeconds(3);
+
+    @Inject
+    EngineRegistry engines;
+    @Inject
+    InfercoreConfig config;
+
+    /** A model as {@code /v1/models} shows it. */
+    public record Listed(String id, String ownedBy) {
+    }
+
+    /**
+     * The target of {@code model} for any request (chat, completion, embedding). Absent means the
+     * defaults: {@code default_model_name} to generate, the embedded embedding model to embed.
+     */
+    public Uni<Target> target(String model) {
+        if (model == null || model.isBlank()) {
+            return Uni.createFrom().item(new Target(null, null, null));
+        }
+        int slash = model.indexOf('/');
+        if (slash > 0 && engines.types().contains(model.substring(0, slash))) {
+            String name = model.substring(slash + 1);
+            return Uni.createFrom().item(new Target(model.substring(0, slash), name.isBlank() ? null : name, null));
+        }
+        if (model.equals(config.defaultModelName()) || model.equals(config.defaultEmbeddingModel())) {
+            return Uni.createFrom().item(new Target(LlamaCppEngine.TYPE, model, null));
+        }
+        return listings().map(byEngine -> {
+            for (Map.Entry<String, List<ModelInfo>> e : byEngine.entrySet()) {
+                if (e.getValue().stream().anyMatch(m -> sameModel(m.name(), model))) {
+                    return new Target(e.getKey(), model, null);
+                }
+            }
+            throw new InfercoreException(ErrorKind.MODEL_NOT_FOUND, "The model '" + model + "' does not exist: it is not '"
+                    + config.defaultModelName() + "' and no reachable engine lists it. GET /v1/models shows what can be "
+                    + "served; to address an engine directly, prefix its type, e.g. 'ollama/" + model + "' (engines: "
+                    + engines.types() + ")", "model", null);
+        });
+    }
+
+    /** Everything servable, in routing order: the embedded defaults first, then each engine's models. */
+    public Uni<List<Listed>> list() {
+        return listings().map(byEngine -> {
+            Map<String, Listed> byId = new LinkedHashMap<>();
+            byId.put(config.defaultModelName(), new Listed(config.defaultModelName(), LlamaCppEngine.TYPE));
+            EngineAdapter embedded = engines.all().stream().filter(a -> a.type().equals(LlamaCppEngine.TYPE))
+                    .findFirst().orElse(null);
+            if (embedded != null && embedded.supports(Capability.EMBEDDINGS)) {
+                byId.putIfAbsent(config.defaultEmbeddingModel(),
+                        new Listed(config.defaultEmbeddingModel(), LlamaCppEngine.TYPE));
+            }
+            byEngine.forEach((type, models) -> {
+                for (ModelInfo m : models) {
+                    Listed plain = byId.get(m.name());
+                    if (plain == null) {
+                        byId.put(m.name(), new Listed(m.name(), type));
+                    } else if (!plain.ownedBy().equals(type)) {
+                        // The plain name routes to an earlier engine; this one is reached by prefix.
+                        byId.putIfAbsent(type + "/" + m.name(), new Listed(type + "/" + m.name(), type));
+                    }
+                }
+            });
+            return List.copyOf(byId.values());
+        });
+    }
+
+    /**
+     * Every engine's model list, asked concurrently, in engine-type order. An engine that fails
+     * or does not answer within {@link #LIST_TIMEOUT} contributes nothing: an Ollama that is not
+     * running must not make the embedded models unreachable.
+     */
+    private Uni<Map<String, List<ModelInfo>>> listings() {
+        List<EngineAdapter> adapters = new ArrayList<>(engines.all());
+        if (adapters.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        List<Uni<List<ModelInfo>>> calls = adapters.stream().map(ModelRouter::listQuietly).toList();
+        return Uni.join().all(calls).andFailFast().map(lists -> {
+            Map<String, List<ModelInfo>> byEngine = new LinkedHashMap<>();
+            for (int i = 0; i < adapters.size(); i++) {
+                byEngine.put(adapters.get(i).type(), lists.get(i));
+            }
+            return byEngine;
+        });
+    }
+
+    private static Uni<List<ModelInfo>> listQuietly(EngineAdapter adapter) {
+        return Uni.createFrom().deferred(adapter::listModels)
+                .ifNoItem().after(LIST_TIMEOUT).fail()
+                .onItem().ifNull().continueWith(List::of)
+                .onFailure().recoverWithItem(t -> {
+                    LOG.debugf("Engine '%s' did not list its models (%s); skipped", adapter.type(), t.getMessage());
+                    return List.of();
+                });
+    }
+
+    /** Ollama names a model {@code x} or {@code x:latest} interchangeably. */
+    static boolean sameModel(String listed, String requested) {
+        return listed.equals(requested) || listed.equals(requested + ":latest")
+                || requested.equals(listed + ":latest");
+    }
+}

@@ -208,19 +208,6 @@ class OpenAiSdkTest {
     }
 
     @Test
-    void should_cancel_the_engine_generation_when_the_client_closes_the_stream() {
-        long cancelledBefore = engine.cancelledGenerations();
-        ChatCompletionCreateParams params = chat(440).putAdditionalBodyProperty("ignore_eos", JsonValue.from(true)).build();
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
-            Iterator<ChatCompletionChunk> chunks = stream.stream().iterator();
-            assertThat(chunks.next().choices().get(0).delta().role()).isPresent();
-            assertThat(chunks.next().choices().get(0).delta().content()).isPresent();
-        }
-        await().atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(engine.cancelledGenerations()).isEqualTo(cancelledBefore + 1));
-    }
-
-    @Test
     void should_complete_text_on_the_legacy_endpoint_plain_and_streamed() {
         CompletionCreateParams params = CompletionCreateParams.builder().model(MODEL).prompt("Once upon a time")
                 .maxTokens(12).temperature(0.0).build();

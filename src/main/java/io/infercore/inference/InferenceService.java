@@ -13,6 +13,8 @@ import io.infercore.engine.Usage;
 import io.infercore.engine.llamacpp.LlamaCppEngine;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
+import io.infercore.supervisor.RunTarget;
+import io.infercore.supervisor.Supervisor;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +32,8 @@ public class InferenceService {
     EngineRegistry engines;
     @Inject
     InfercoreConfig config;
+    @Inject
+    Supervisor supervisor;
 
     /** A routed request: the adapter and the request with the engine's model name filled in. */
     record Routed(EngineAdapter adapter, GenerationRequest request) {
@@ -38,10 +42,11 @@ public class InferenceService {
     /** Validates and routes; failures are 400 / 404 before any token is generated. */
     Uni<Routed> route(Target target, GenerationRequest draft) {
         RequestValidator.validate(draft);
-        if (target.runId() != null) {
-            throw new InfercoreException(ErrorKind.NOT_FOUND, "run_id '" + target.runId()
-                    + "' does not name a running model; list runs with GET /api/v1/models/running");
+        RunTarget run = target.runId() == null ? null : byRun(target);
+        if (run != null) {
+            target = new Target(run.engineType(), run.modelName(), null);
         }
+        Boolean thinking = draft.thinking() != null || run == null ? draft.thinking() : run.enableThinking();
         String engineType = blankToNull(target.engineType()) == null ? config.defaultEngine() : target.engineType();
         EngineAdapter adapter = engines.require(engineType);
         Capability needed = draft.isChat() ? Capability.CHAT : Capability.GENERATE;
@@ -52,7 +57,7 @@ public class InferenceService {
         String model = blankToNull(target.modelName()) == null ? config.defaultModelName() : target.modelName();
         return adapter.resolveModel(model).map(info -> {
             GenerationRequest request = new GenerationRequest(info.name(), draft.prompt(), draft.messages(),
-                    draft.sampling(), draft.jsonSchema(), draft.engineArgs(), draft.thinking());
+                    draft.sampling(), draft.jsonSchema(), draft.engineArgs(), thinking);
             RequestValidator.validateAgainstModel(request, info);
             return new Routed(adapter, request);
         });
@@ -107,8 +112,8 @@ public class InferenceService {
     public Uni<EmbeddingCompletion> embed(Target target, List<String> inputs) {
         EmbeddingInputs.validate(inputs);
         if (target.runId() != null) {
-            throw new InfercoreException(ErrorKind.NOT_FOUND, "run_id '" + target.runId()
-                    + "' does not name a running model; list runs with GET /api/v1/models/running");
+            RunTarget run = byRun(target);
+            target = new Target(run.engineType(), run.modelName(), null);
         }
         String model = blankToNull(target.modelName());
         String engineType = blankToNull(target.engineType());
@@ -136,6 +141,23 @@ public class InferenceService {
                     + result.embeddings().size() + " vectors for " + expected + " inputs, or vectors whose length is not "
                     + result.dimensions());
         }
+    }
+
+    /**
+     * A request naming {@code run_id} goes to that run's engine and model (404 for an unknown run,
+     * 503 while it is not serving); {@code engine_type} / {@code model_name}, when also given, must agree.
+     */
+    private RunTarget byRun(Target target) {
+        RunTarget run = supervisor.resolve(target.runId());
+        if (blankToNull(target.engineType()) != null && !target.engineType().equals(run.engineType())) {
+            throw InfercoreException.invalid("engine_type", "run_id '" + run.runId() + "' runs on " + run.engineType()
+                    + ", not " + target.engineType() + "; leave engine_type out when naming a run");
+        }
+        if (blankToNull(target.modelName()) != null && !target.modelName().equals(run.modelName())) {
+            throw InfercoreException.invalid("model_name", "run_id '" + run.runId() + "' serves '" + run.modelName()
+                    + "', not '" + target.modelName() + "'; leave model_name out when naming a run");
+        }
+        return run;
     }
 
     private static void requireCapability(EngineAdapter adapter, Capability capability) {

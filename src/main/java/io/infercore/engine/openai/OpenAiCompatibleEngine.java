@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infercore.engine.Capability;
 import io.infercore.engine.EmbeddingResult;
+import io.infercore.engine.EndpointRegistry;
 import io.infercore.engine.EngineAdapter;
 import io.infercore.engine.EngineHealth;
 import io.infercore.engine.GenerationRequest;
@@ -15,6 +16,7 @@ import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What vLLM and SGLang adapters share: an OpenAI-compatible server at one base URL. Chat goes
@@ -36,22 +40,48 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
 
     private static final long MODELS_TTL_NANOS = Duration.ofSeconds(5).toNanos();
 
-    private record Remote(UpstreamHttp http, OpenAiChat chat, OpenAiCompletions completions) {
+    /** One server: its HTTP client, the routes built on it, and the models it serves (cached briefly). */
+    protected static final class Remote {
+        private final UpstreamHttp http;
+        private final OpenAiChat chat;
+        private final OpenAiCompletions completions;
+        private volatile ServedModels served;
+
+        Remote(RemoteEndpoint endpoint) {
+            this.http = new UpstreamHttp(endpoint);
+            this.chat = new OpenAiChat(http);
+            this.completions = new OpenAiCompletions(http);
+        }
+
+        public UpstreamHttp http() {
+            return http;
+        }
+
+        public OpenAiCompletions completions() {
+            return completions;
+        }
     }
 
     private record ServedModels(List<ModelInfo> models, long fetchedAt) {
     }
 
+    /**
+     * Servers the supervisor launched or attached, by served model name; without an entry the
+     * configured {@code base_url} answers. Null outside CDI.
+     */
+    @Inject
+    EndpointRegistry registry;
+
     private volatile Remote remote;
-    private volatile ServedModels served;
+    private final Map<String, Remote> runRemotes = new ConcurrentHashMap<>();
 
     /** Points the adapter at {@code endpoint} (a new HTTP client; the model cache is dropped). */
     protected final void configure(RemoteEndpoint endpoint) {
-        UpstreamHttp http = new UpstreamHttp(endpoint);
-        remote = new Remote(http, new OpenAiChat(http), new OpenAiCompletions(http));
-        served = null;
+        remote = new Remote(endpoint);
+        runRemotes.clear();
     }
 
+    /** The configured server ({@code base_url}); runs may live elsewhere, see {@link #remoteFor(String)}. */
     public RemoteEndpoint endpoint() {
         return remote.http().endpoint();
     }
@@ -60,8 +90,31 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
         return remote.http();
     }
 
-    protected OpenAiCompletions completions() {
-        return remote.completions();
+    /** The server that serves {@code model}: a supervised run's replica when there is one, else the configured one. */
+    protected Remote remoteFor(String model) {
+        Optional<String> url = registry == null ? Optional.empty() : registry.baseUrl(type(), servedName(model));
+        return url.map(this::remoteAt).orElse(remote);
+    }
+
+    private Remote remoteAt(String baseUrl) {
+        return runRemotes.computeIfAbsent(baseUrl, url -> new Remote(endpoint().withBaseUrl(url)));
+    }
+
+    /**
+     * Runs {@code call} on the least-busy live replica serving the request's model, counting it in
+     * flight until it ends; on the configured server when no supervised run serves the model.
+     */
+    private <T> Multi<T> onServer(GenerationRequest request, java.util.function.Function<Remote, Multi<T>> call) {
+        Optional<EndpointRegistry.Lease> lease = registry == null ? Optional.empty()
+                : registry.acquire(type(), servedName(request.model()));
+        if (lease.isEmpty()) {
+            if (!endpoint().configured()) {
+                return Multi.createFrom().failure(endpoint().notConfigured());
+            }
+            return call.apply(remote);
+        }
+        EndpointRegistry.Lease held = lease.get();
+        return call.apply(remoteAt(held.baseUrl())).onTermination().invoke(held::close);
     }
 
     /** The path that answers 200 when the engine can generate. */
@@ -70,11 +123,11 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
     /** Body fields the chat route adds for this request; refuses what the engine cannot do (400). */
     protected abstract Map<String, Object> chatExtras(GenerationRequest request);
 
-    /** A raw-prompt generation, streamed. */
-    protected abstract Multi<StreamEvent> streamPrompt(GenerationRequest request);
+    /** A raw-prompt generation on {@code server}, streamed. */
+    protected abstract Multi<StreamEvent> streamPrompt(GenerationRequest request, Remote server);
 
-    /** A raw-prompt generation, whole. */
-    protected abstract Uni<GenerationResult> generatePrompt(GenerationRequest request);
+    /** A raw-prompt generation on {@code server}, whole. */
+    protected abstract Uni<GenerationResult> generatePrompt(GenerationRequest request, Remote server);
 
     /** The name the server serves for a name users type (aliases); the same name by default. */
     protected String servedName(String requested) {
@@ -90,12 +143,13 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
     @Override
     public Uni<ModelInfo> resolveModel(String model) {
         String wanted = servedName(model);
-        return models(false).chain(list -> find(list, model, wanted) != null ? Uni.createFrom().item(list)
-                        : models(true))
+        Remote server = remoteFor(model);
+        return models(server, false).chain(list -> find(list, model, wanted) != null ? Uni.createFrom().item(list)
+                        : models(server, true))
                 .map(list -> {
                     ModelInfo found = find(list, model, wanted);
                     if (found == null) {
-                        throw notServed(model, wanted, list);
+                        throw notServed(server, model, wanted, list);
                     }
                     return found;
                 });
@@ -103,35 +157,29 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
 
     @Override
     public Uni<List<ModelInfo>> listModels() {
-        return models(false);
+        return models(remote, false);
     }
 
     @Override
     public Multi<StreamEvent> stream(GenerationRequest request) {
-        return Multi.createFrom().deferred(() -> {
-            if (!endpoint().configured()) {
-                return Multi.createFrom().failure(endpoint().notConfigured());
-            }
-            Multi<StreamEvent> events = request.isChat() ? remote.chat().stream(request, chatExtras(request))
-                    : streamPrompt(request);
-            return Deadlines.guard(events, endpoint());
-        });
+        return Multi.createFrom().deferred(() -> onServer(request, server -> {
+            Multi<StreamEvent> events = request.isChat() ? server.chat.stream(request, chatExtras(request))
+                    : streamPrompt(request, server);
+            return Deadlines.guard(events, server.http().endpoint());
+        }));
     }
 
     @Override
     public Uni<GenerationResult> generate(GenerationRequest request) {
-        return Uni.createFrom().deferred(() -> {
-            if (!endpoint().configured()) {
-                return Uni.createFrom().failure(endpoint().notConfigured());
-            }
-            return request.isChat() ? remote.chat().generate(request, chatExtras(request)) : generatePrompt(request);
-        });
+        return Uni.createFrom().deferred(() -> onServer(request, server -> (request.isChat()
+                ? server.chat.generate(request, chatExtras(request)) : generatePrompt(request, server)).toMulti())
+                .toUni());
     }
 
     @Override
     public Uni<EmbeddingResult> embed(String model, List<String> inputs) {
         String name = servedName(model);
-        return http().postJson("/v1/embeddings", Map.of("model", name, "input", inputs), name).map(answer -> {
+        return remoteFor(model).http().postJson("/v1/embeddings", Map.of("model", name, "input", inputs), name).map(answer -> {
             List<JsonNode> rows = new ArrayList<>();
             answer.path("data").forEach(rows::add);
             rows.sort((a, b) -> Integer.compare(a.path("index").asInt(), b.path("index").asInt()));
@@ -191,16 +239,16 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
         return endpoint().connect().plusSeconds(5);
     }
 
-    private Uni<List<ModelInfo>> models(boolean refresh) {
-        ServedModels cached = served;
+    private Uni<List<ModelInfo>> models(Remote server, boolean refresh) {
+        ServedModels cached = server.served;
         if (!refresh && cached != null && System.nanoTime() - cached.fetchedAt() < MODELS_TTL_NANOS) {
             return Uni.createFrom().item(cached.models());
         }
-        return http().getJson("/v1/models", probeTimeout()).map(answer -> {
+        return server.http().getJson("/v1/models", probeTimeout()).map(answer -> {
             List<ModelInfo> models = new ArrayList<>();
             answer.path("data").forEach(card -> models.add(new ModelInfo(card.path("id").asText(),
                     card.path("max_model_len").asInt(0))));
-            served = new ServedModels(List.copyOf(models), System.nanoTime());
+            server.served = new ServedModels(List.copyOf(models), System.nanoTime());
             return models;
         });
     }
@@ -216,9 +264,9 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
         return null;
     }
 
-    private InfercoreException notServed(String requested, String wanted, List<ModelInfo> models) {
+    private InfercoreException notServed(Remote server, String requested, String wanted, List<ModelInfo> models) {
         String alias = wanted.equals(requested) ? "" : " (alias of '" + wanted + "')";
-        return InfercoreException.modelNotFound(type() + " at " + endpoint().baseUrl() + " does not serve model '"
+        return InfercoreException.modelNotFound(type() + " at " + server.http().endpoint().baseUrl() + " does not serve model '"
                 + requested + "'" + alias + "; it serves " + models.stream().map(ModelInfo::name).toList()
                 + ". The server serves only the model it was started with: use one of those names, or start a server "
                 + "for this model (" + UpstreamErrors.startHint(type()).replaceFirst("^start it with ", "") + ")");

@@ -40,8 +40,6 @@ public class SglangEngine extends OpenAiCompatibleEngine {
     @Inject
     InfercoreConfig config;
 
-    private SglangNative nativeApi;
-
     /** CDI constructor; settings come from {@code sglang.*} in {@link #init()}. */
     public SglangEngine() {
     }
@@ -61,7 +59,6 @@ public class SglangEngine extends OpenAiCompatibleEngine {
 
     private void setUp(RemoteEndpoint endpoint) {
         configure(endpoint);
-        nativeApi = new SglangNative(http());
     }
 
     @Override
@@ -85,13 +82,13 @@ public class SglangEngine extends OpenAiCompatibleEngine {
     }
 
     @Override
-    protected Multi<StreamEvent> streamPrompt(GenerationRequest request) {
-        return nativeApi.stream(request, checkedArgs(request));
+    protected Multi<StreamEvent> streamPrompt(GenerationRequest request, Remote server) {
+        return new SglangNative(server.http()).stream(request, checkedArgs(request));
     }
 
     @Override
-    protected Uni<GenerationResult> generatePrompt(GenerationRequest request) {
-        return nativeApi.generate(request, checkedArgs(request));
+    protected Uni<GenerationResult> generatePrompt(GenerationRequest request, Remote server) {
+        return new SglangNative(server.http()).generate(request, checkedArgs(request));
     }
 
     private Map<String, Object> checkedArgs(GenerationRequest request) {

@@ -91,13 +91,13 @@ public class VllmEngine extends OpenAiCompatibleEngine {
     }
 
     @Override
-    protected Multi<StreamEvent> streamPrompt(GenerationRequest request) {
-        return completions().stream(request, extras(request));
+    protected Multi<StreamEvent> streamPrompt(GenerationRequest request, Remote server) {
+        return server.completions().stream(request, extras(request));
     }
 
     @Override
-    protected Uni<GenerationResult> generatePrompt(GenerationRequest request) {
-        return completions().generate(request, extras(request));
+    protected Uni<GenerationResult> generatePrompt(GenerationRequest request, Remote server) {
+        return server.completions().generate(request, extras(request));
     }
 
     /** The body fields both routes add: sampling extras, one constraint, and the JSON Schema. */

@@ -1,0 +1,132 @@
+package io.infercore.api;
+
+import io.infercore.catalog.CatalogModel;
+import io.infercore.catalog.ModelCatalog;
+import io.infercore.error.InfercoreException;
+import io.infercore.supervisor.LaunchFailure;
+import io.infercore.supervisor.RunView;
+import io.infercore.supervisor.Supervisor;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+/** The model catalog and starting models; running models are in {@link RunsResource}. Thin: the work is in {@link Supervisor}. */
+@Path("/api/v1/models")
+@Tag(name = "Models", description = "The model catalog; start models on any engine")
+@Produces(MediaType.TEXT_PLAIN) // the real type (JSON or SSE) is set per reply by Replies
+public class ModelsResource {
+
+    static final String START_STREAM = "/api/v1/models/start-stream";
+
+    @Inject
+    ModelCatalog catalog;
+    @Inject
+    Supervisor supervisor;
+    @Inject
+    Replies replies;
+
+    @GET
+    @Operation(summary = "List catalog models", description = "LLM and embedding models with their sizes, engines, "
+            + "quantizations and formats (from models.json). Filter with ?model_type=llm|embedding.")
+    @APIResponse(responseCode = "200", description = "Envelope whose data is the list of models")
+    public Multi<String> list(@QueryParam("model_type") String type, @Context ContainerRequestContext request) {
+        if (type != null && !type.equals(CatalogModel.LLM) && !type.equals(CatalogModel.EMBEDDING)) {
+            throw InfercoreException.invalid("model_type", "model_type must be llm or embedding, not '" + type + "'");
+        }
+        List<CatalogModel> models = catalog.all().stream().filter(m -> type == null || m.modelType().equals(type)).toList();
+        return replies.json(RequestIds.of(request), Uni.createFrom().item(models));
+    }
+
+    @POST
+    @Path("/start")
+    @Blocking
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start a model", description = "Validates the request against the catalog and the engine, "
+            + "then starts the run in the background and answers at once with status \"starting\"; follow it in "
+            + "GET /api/v1/models/running, or use start-stream. With ?wait=true the answer comes once the run is "
+            + "ready (or its start failed, with the engine's last log lines).")
+    @APIResponse(responseCode = "200", description = "Envelope whose data is the run {run_id, status, ...}",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
+    @APIResponse(responseCode = "400", description = "A field the catalog or the engine cannot honour (the message says why)")
+    @APIResponse(responseCode = "409", description = "The engine already serves this model, or no GPUs are free")
+    public Multi<String> start(StartBody body, @QueryParam("wait") boolean wait, @Context ContainerRequestContext request) {
+        String id = RequestIds.of(request);
+        StartBody b = LlmResource.require(body);
+        RunView started = supervisor.start(b.toRequest(), p -> { });
+        Uni<RunView> reply = wait ? Uni.createFrom().completionStage(supervisor.whenStarted(started.runId()))
+                .onFailure(CompletionException.class).transform(Throwable::getCause) : Uni.createFrom().item(started);
+        return replies.json(id, reply);
+    }
+
+    @POST
+    @Path("/start-stream")
+    @Blocking
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start a model, following its progress", description = "text/event-stream: event progress "
+            + "{run_id, stage, message, progress, bytes_done?, bytes_total?} through resolving, downloading, launching "
+            + "and loading; then event ready {the run} or event error {code, msg, run_id, log_tail}. A request the "
+            + "catalog or engine refuses is a plain 400 envelope. Closing the stream does not stop the run.")
+    @APIResponse(responseCode = "200", description = "SSE progress stream")
+    @APIResponse(responseCode = "400", description = "A field the catalog or the engine cannot honour")
+    public Multi<String> startStream(StartBody body, @Context ContainerRequestContext request) {
+        String id = RequestIds.of(request);
+        return replies.stream(id, START_STREAM, "text/event-stream", Uni.createFrom().item(() -> open(id, body)));
+    }
+
+    private Multi<String> open(String requestId, StartBody body) {
+        StartBody b = LlmResource.require(body);
+        return Multi.createFrom().emitter(emitter -> {
+            Object lock = new Object();
+            RunView started;
+            try {
+                started = supervisor.start(b.toRequest(), p -> {
+                    synchronized (lock) {
+                        emitter.emit(replies.frame("progress", p));
+                    }
+                });
+            } catch (RuntimeException e) {
+                emitter.fail(e);
+                return;
+            }
+            supervisor.whenStarted(started.runId()).whenComplete((ready, failure) -> {
+                synchronized (lock) {
+                    emitter.emit(failure == null ? replies.frame("ready", ready)
+                            : replies.frame("error", errorData(requestId, started.runId(), failure)));
+                    emitter.complete();
+                }
+            });
+        });
+    }
+
+    private static Map<String, Object> errorData(String requestId, String runId, Throwable failure) {
+        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        ApiError error = ApiError.of(t, requestId);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("code", error.status());
+        data.put("msg", error.message());
+        data.put("run_id", runId);
+        data.put("request_id", requestId);
+        data.put("log_tail", t instanceof LaunchFailure f ? f.logTail() : List.of());
+        return data;
+    }
+}

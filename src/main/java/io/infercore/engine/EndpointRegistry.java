@@ -1,0 +1,136 @@
+package io.infercore.engine;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Where the models the supervisor runs are served: {@code engine_type} + served model name → the
+ * base URLs of its live replicas, each with a count of requests in flight. The supervisor
+ * registers a replica when it becomes ready and removes it the moment it stops, crashes or turns
+ * unhealthy, so a lookup only ever returns replicas that answered their last health check.
+ *
+ * <p>Remote adapters use it before their configured {@code base_url}:
+ * <pre>{@code
+ * try (EndpointRegistry.Lease lease = registry.acquire("vllm", servedName).orElse(null)) {
+ *     String url = lease != null ? lease.baseUrl() : configuredBaseUrl;
+ *     ... send the request to url; on a refused connection call registry.markDown(lease) ...
+ * }
+ * }</pre>
+ * A lease counts the request as in flight on that replica until closed (close it when the
+ * stream ends), which is what makes {@link #acquire} pick the least-busy replica.
+ */
+@ApplicationScoped
+public class EndpointRegistry {
+
+    /** One live replica of a run. */
+    public record Endpoint(String engineType, String model, String baseUrl, String runId, int replica) {
+    }
+
+    private record Entry(Endpoint endpoint, AtomicInteger inFlight) {
+    }
+
+    private final Map<String, List<Entry>> byModel = new ConcurrentHashMap<>();
+
+    /** A request in flight on one replica; {@link #close()} (idempotent) ends it. */
+    public static final class Lease implements AutoCloseable {
+        private final Entry entry;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        private Lease(Entry entry) {
+            this.entry = entry;
+        }
+
+        public String baseUrl() {
+            return entry.endpoint().baseUrl();
+        }
+
+        public Endpoint endpoint() {
+            return entry.endpoint();
+        }
+
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                entry.inFlight().decrementAndGet();
+            }
+        }
+    }
+
+    /** Adds (or keeps) a live replica; registering the same base URL again is a no-op. */
+    public void register(String engineType, String model, String baseUrl, String runId, int replica) {
+        List<Entry> entries = byModel.computeIfAbsent(key(engineType, model), k -> new CopyOnWriteArrayList<>());
+        synchronized (entries) {
+            if (entries.stream().noneMatch(e -> e.endpoint().baseUrl().equals(baseUrl))) {
+                entries.add(new Entry(new Endpoint(engineType, model, baseUrl, runId, replica), new AtomicInteger()));
+            }
+        }
+    }
+
+    /** Removes one replica (stopped, crashed or unhealthy). */
+    public void remove(String engineType, String model, String baseUrl) {
+        List<Entry> entries = byModel.get(key(engineType, model));
+        if (entries != null) {
+            entries.removeIf(e -> e.endpoint().baseUrl().equals(baseUrl));
+        }
+    }
+
+    /** Removes every replica of a run. */
+    public void removeRun(String runId) {
+        byModel.values().forEach(entries -> entries.removeIf(e -> e.endpoint().runId().equals(runId)));
+    }
+
+    /**
+     * Passive failover: an adapter that could not connect to the leased replica takes it out of
+     * rotation at once; the supervisor puts it back after its next successful health check.
+     */
+    public void markDown(Lease lease) {
+        Endpoint e = lease.endpoint();
+        remove(e.engineType(), e.model(), e.baseUrl());
+    }
+
+    /** The least-busy live replica serving {@code model} on {@code engineType}, counted as in flight until closed. */
+    public Optional<Lease> acquire(String engineType, String model) {
+        List<Entry> entries = byModel.get(key(engineType, model));
+        if (entries == null || entries.isEmpty()) {
+            return Optional.empty();
+        }
+        synchronized (entries) {
+            Optional<Entry> least = entries.stream().min(Comparator.comparingInt(e -> e.inFlight().get()));
+            least.ifPresent(e -> e.inFlight().incrementAndGet());
+            return least.map(Lease::new);
+        }
+    }
+
+    /** The base URL {@link #acquire} would pick, without counting a request (for probes and one-off calls). */
+    public Optional<String> baseUrl(String engineType, String model) {
+        List<Entry> entries = byModel.get(key(engineType, model));
+        if (entries == null) {
+            return Optional.empty();
+        }
+        return entries.stream().min(Comparator.comparingInt(e -> e.inFlight().get())).map(e -> e.endpoint().baseUrl());
+    }
+
+    /** The live replicas of {@code model} on {@code engineType}. */
+    public List<Endpoint> endpoints(String engineType, String model) {
+        List<Entry> entries = byModel.get(key(engineType, model));
+        return entries == null ? List.of() : entries.stream().map(Entry::endpoint).toList();
+    }
+
+    /** Requests in flight on {@code baseUrl} (0 when unknown). */
+    public int inFlight(String baseUrl) {
+        return byModel.values().stream().flatMap(List::stream).filter(e -> e.endpoint().baseUrl().equals(baseUrl))
+                .mapToInt(e -> e.inFlight().get()).sum();
+    }
+
+    private static String key(String engineType, String model) {
+        return engineType + '\u0000' + model;
+    }
+}

@@ -1,0 +1,143 @@
+package io.infercore.supervisor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.infercore.engine.EndpointRegistry;
+import io.infercore.error.ErrorKind;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Runs on a vLLM or SGLang server someone else started ({@code vllm.base_url} /
+ * {@code sglang.base_url} configured): the start checks that the server is ready and serves the
+ * model (through {@code /v1/models}), health checks follow its probe, and stop only forgets the
+ * run: the server is not ours to stop, nor to restart.
+ */
+final class AttachDriver implements RunDriver {
+
+    private final SupervisorSettings settings;
+    private final EndpointRegistry registry;
+    private final ExecutorService workers;
+    private final Readiness readiness = new Readiness();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    AttachDriver(SupervisorSettings settings, EndpointRegistry registry, ExecutorService workers) {
+        this.settings = settings;
+        this.registry = registry;
+        this.workers = workers;
+    }
+
+    @Override
+    public void start(ModelRun run) {
+        run.progress(LaunchProgress.LAUNCHING, "attaching to the " + run.plan.engineType() + " server at "
+                + run.plan.attachUrl(), 0.3, null, null);
+        workers.execute(() -> {
+            try {
+                attach(run);
+                run.replicaReady();
+            } catch (LaunchFailure f) {
+                Replica r = run.replicas.get(0);
+                r.status = RunStatus.FAILED;
+                r.lastError = f.getMessage();
+                run.reason = f.getMessage();
+                run.event(f.getMessage());
+                run.changed();
+                run.startFailed(f);
+            }
+        });
+    }
+
+    private void attach(ModelRun run) {
+        Replica r = run.replicas.get(0);
+        String url = run.plan.attachUrl();
+        String probe = EngineCommands.probePath(run.plan.engineType());
+        r.baseUrl = url;
+        long deadline = System.nanoTime() + settings.stallTimeout().toNanos();
+        while (!readiness.probe(url + probe, "GET", settings.probeTimeout())) {
+            if (run.stopping) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new LaunchFailure(run.plan.engineType() + " at " + url + " did not answer GET " + probe
+                        + " with 200 within " + settings.stallTimeout().toSeconds() + " s; start it, or unset "
+                        + run.plan.engineType() + ".base_url so the supervisor launches a server", List.of());
+            }
+            Readiness.sleep(settings.pollInterval());
+        }
+        List<String> served = servedModels(url);
+        if (!served.contains(run.plan.modelName())) {
+            throw new LaunchFailure(ErrorKind.MODEL_NOT_FOUND, run.plan.engineType() + " at " + url + " serves "
+                    + served + ", not '" + run.plan.modelName() + "': start that server with this model, or unset "
+                    + run.plan.engineType() + ".base_url so the supervisor launches one", List.of());
+        }
+        r.status = RunStatus.RUNNING;
+        registry.register(run.plan.engineType(), run.plan.modelName(), url, run.id, 0);
+        run.event("attached to " + url);
+        run.changed();
+    }
+
+    private List<String> servedModels(String url) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/models"))
+                    .timeout(settings.probeTimeout()).GET().build(), HttpResponse.BodyHandlers.ofString());
+            List<String> ids = new ArrayList<>();
+            JsonNode data = json.readTree(response.body()).path("data");
+            data.forEach(card -> ids.add(card.path("id").asText()));
+            return ids;
+        } catch (Exception e) {
+            return List.of("(GET /v1/models failed: " + e.getMessage() + ")");
+        }
+    }
+
+    @Override
+    public void check(ModelRun run) {
+        Replica r = run.replicas.get(0);
+        if (run.stopping || (r.status != RunStatus.RUNNING && r.status != RunStatus.UNHEALTHY)
+                || !r.probing.compareAndSet(false, true)) {
+            return;
+        }
+        workers.execute(() -> {
+            try {
+                boolean ok = readiness.probe(r.baseUrl + EngineCommands.probePath(run.plan.engineType()), "GET",
+                        settings.probeTimeout());
+                RunStatus next = ok ? RunStatus.RUNNING : RunStatus.UNHEALTHY;
+                if (ok) {
+                    registry.register(run.plan.engineType(), run.plan.modelName(), r.baseUrl, run.id, 0);
+                } else {
+                    registry.remove(run.plan.engineType(), run.plan.modelName(), r.baseUrl);
+                }
+                if (next != r.status && !run.stopping) {
+                    r.status = next;
+                    run.event(ok ? "server healthy again" : "server at " + r.baseUrl + " failed its health check");
+                    run.changed();
+                }
+            } finally {
+                r.probing.set(false);
+            }
+        });
+    }
+
+    @Override
+    public void stop(ModelRun run) {
+        run.stopping = true;
+        registry.removeRun(run.id);
+        run.replicas.forEach(r -> r.status = RunStatus.STOPPED);
+    }
+
+    @Override
+    public void restore(ModelRun run, RunState state) {
+        Replica r = run.replicas.get(0);
+        r.baseUrl = run.plan.attachUrl();
+        r.status = RunStatus.UNHEALTHY; // until the first health check, which runs now
+        check(run);
+        run.started.complete(null);
+    }
+}

@@ -2,15 +2,23 @@
 # Builds the native executable of infercore.
 #   ./native-build.sh                 with a local GraalVM/Mandrel for JDK 25 (GRAALVM_HOME, or native-image on PATH),
 #                                     else through a container runtime (docker or podman) when one is running
-#   ./native-build.sh --sources-only  prepares target/native-sources for a machine that has GraalVM
+#   ./native-build.sh --sources-only  prepares target/native-sources for a machine that has GraalVM, then checks
+#                                     the generated native-image metadata (scripts/check-native-sources.sh)
+# Extra arguments go to Maven, e.g. -Dbuild.dir=target-native to build beside another build.
 # With neither GraalVM nor a container runtime it stops before doing any work and says what to install.
+# The native executable runs without the embedded engines (JNI): see README, "Deploy".
 set -euo pipefail
 cd "$(dirname "$0")"
 
+build_dir=target
+for arg in "$@"; do case "$arg" in -Dbuild.dir=*) build_dir=${arg#-Dbuild.dir=} ;; esac; done
+
 if [ "${1:-}" = "--sources-only" ]; then
+  shift
   . scripts/java-env.sh
-  ./mvnw -B package -DskipTests -Dnative -Dquarkus.native.sources-only=true
-  echo "native sources: $(pwd)/target/native-sources (run native-image there with the command in native-image.args)"
+  ./mvnw -B package -DskipTests -Dnative -Dquarkus.native.sources-only=true "$@"
+  bash scripts/check-native-sources.sh "$build_dir"
+  echo "native sources: $(pwd)/$build_dir/native-sources (run native-image there: native-image \$(cat native-image.args))"
   exit 0
 fi
 
@@ -23,11 +31,11 @@ fi
 
 if [ -n "$native_image" ]; then
   export JAVA_HOME="${GRAALVM_HOME:-$(dirname "$(dirname "$(readlink -f "$native_image")")")}"
-  ./mvnw -B package -DskipTests -Dnative
+  ./mvnw -B package -DskipTests -Dnative "$@"
 elif { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; } || \
      { command -v podman >/dev/null 2>&1 && podman info >/dev/null 2>&1; }; then
   . scripts/java-env.sh
-  ./mvnw -B package -DskipTests -Dnative -Dquarkus.native.container-build=true
+  ./mvnw -B package -DskipTests -Dnative -Dquarkus.native.container-build=true "$@"
 else
   cat >&2 <<'MSG'
 native-build.sh: no way to build a native image here.
@@ -38,4 +46,4 @@ Or prepare the inputs here and build elsewhere:  ./native-build.sh --sources-onl
 MSG
   exit 3
 fi
-echo "native executable: $(ls target/*-runner)"
+echo "native executable: $(ls "$build_dir"/*-runner)"

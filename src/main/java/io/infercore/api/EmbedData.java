@@ -1,12 +1,14 @@
 package io.infercore.api;
 
 import io.infercore.inference.EmbeddingCompletion;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
 
 /** The {@code data} of {@code POST /api/v1/llm/embed}. */
 @Schema(description = "Result of embed")
+@RegisterForReflection // with EmbeddingUsage: written by Replies, not through a resource signature
 public record EmbedData(
         @Schema(description = "One vector per input, in input order") List<float[]> embeddings,
         @Schema(description = "Length of every vector (384 for all-minilm-l6-v2)") int dimensions,

@@ -1,9 +1,11 @@
 package io.infercore.api;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The seed's response envelope, on every {@code /api/v1} reply, success or error. */
 @Schema(description = "Response envelope of every /api/v1 call")
+@RegisterForReflection // written by Replies with the ObjectMapper, not through a resource signature
 public record Envelope<T>(
         @Schema(description = "Id of this request (also in the X-Request-Id header)") String requestId,
         @Schema(description = "HTTP status code, repeated") int code,

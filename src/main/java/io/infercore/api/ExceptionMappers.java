@@ -3,6 +3,7 @@ package io.infercore.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.infercore.error.InfercoreException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
@@ -65,6 +66,7 @@ public class ExceptionMappers {
     }
 
     /** OpenAI's error object. */
+    @RegisterForReflection
     public record OpenAiError(String message, String type, String param, String code) {
     }
 }

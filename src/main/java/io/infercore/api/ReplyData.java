@@ -4,11 +4,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infercore.inference.Completion;
 import io.infercore.inference.StructuredResult;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
 
 /** The {@code data} of the generation endpoints. */
+@RegisterForReflection // with its nested records: written by Replies, not through a resource signature
 public final class ReplyData {
 
     private ReplyData() {

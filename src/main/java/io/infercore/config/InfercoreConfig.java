@@ -78,6 +78,18 @@ public interface InfercoreConfig {
     /** Embedded llama.cpp engine settings. */
     LlamaCpp llamacpp();
 
+    /** The in-process engines as a whole (llama.cpp and the embedding model). */
+    Embedded embedded();
+
+    interface Embedded {
+        /**
+         * Whether the in-process engines run. Absent: yes on the JVM, no in a native executable,
+         * which carries none of their JNI libraries. Off, they answer 503 naming the remote engines
+         * and readiness does not wait for a model (see {@code io.infercore.nativeimage.EmbeddedSwitch}).
+         */
+        Optional<Boolean> enabled();
+    }
+
     /** Limits on waiting for a remote engine. */
     interface Timeouts {
         /** Establishing the TCP connection. */

@@ -2,6 +2,7 @@ package io.infercore.health;
 
 import io.infercore.config.InfercoreConfig;
 import io.infercore.engine.llamacpp.LlamaCppEngine;
+import io.infercore.nativeimage.EmbeddedSwitch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -21,12 +22,17 @@ public class DefaultModelReadiness implements HealthCheck {
     InfercoreConfig config;
     @Inject
     LlamaCppEngine llamacpp;
+    @Inject
+    EmbeddedSwitch embedded;
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("default-model")
                 .withData("engine", config.defaultEngine())
                 .withData("model", config.defaultModelName());
+        if (!embedded.enabled()) { // native build: nothing to wait for, the remote engines serve
+            return response.withData("state", "embedded engine off").withData("detail", embedded.message()).up().build();
+        }
         if (!LlamaCppEngine.TYPE.equals(config.defaultEngine()) || !config.llamacpp().loadOnStart()) {
             return response.up().build();
         }

@@ -85,6 +85,14 @@ class SupervisorApiTest {
         post("/api/v1/llm/chat", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"engine_type\":\"vllm\","
                 + "\"model_name\":\"" + QWEN + "\",\"max_tokens\":4,\"stream\":true}")
                 .then().statusCode(200).body(containsString("event: done"));
+        // The OpenAI-compatible API lists the run under its id and its model name, and serves both.
+        List<String> ids = given().when().get("/v1/models").then().statusCode(200).extract().jsonPath().getList("data.id");
+        assertThat(ids).contains(runId, QWEN);
+        for (String model : List.of(runId, QWEN)) {
+            given().contentType("application/json").body("{\"model\":\"" + model + "\",\"max_tokens\":3,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                    .when().post("/v1/chat/completions").then().statusCode(200).body("object", is("chat.completion"));
+        }
 
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         await().atMost(Duration.ofSeconds(15)).until(() -> {

@@ -9,6 +9,9 @@ import io.infercore.engine.llamacpp.LlamaCppEngine;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.infercore.inference.Target;
+import io.infercore.supervisor.RunStatus;
+import io.infercore.supervisor.RunView;
+import io.infercore.supervisor.Supervisor;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,6 +36,8 @@ import java.util.Map;
  *       {@code x} also matches {@code x:latest}); engines that cannot be reached are skipped;</li>
  *   <li>no engine lists it: 404 naming the fix.</li>
  * </ol>
+ * A supervised run is addressed by its {@code run_id} too (checked first), and the listing shows
+ * each live run under its run id as well as under its model name.
  * An absent {@code model} means the configured defaults, as on {@code /api/v1}. The listing follows
  * the same rule, so every id it shows routes to the engine named in its {@code owned_by}.
  */
@@ -47,6 +52,8 @@ public class ModelRouter {
     EngineRegistry engines;
     @Inject
     InfercoreConfig config;
+    @Inject
+    Supervisor supervisor;
 
     /** A model as {@code /v1/models} shows it. */
     public record Listed(String id, String ownedBy) {
@@ -59,6 +66,13 @@ public class ModelRouter {
     public Uni<Target> target(String model) {
         if (model == null || model.isBlank()) {
             return Uni.createFrom().item(new Target(null, null, null));
+        }
+        if (isRun(model)) {
+            return Uni.createFrom().item(new Target(null, null, model));
+        }
+        RunView served = liveRuns().stream().filter(r -> model.equals(r.modelName())).findFirst().orElse(null);
+        if (served != null) {
+            return Uni.createFrom().item(new Target(served.engineType(), model, null));
         }
         int slash = model.indexOf('/');
         if (slash > 0 && engines.types().contains(model.substring(0, slash))) {
@@ -91,6 +105,10 @@ public class ModelRouter {
             if (embedded != null && embedded.supports(Capability.EMBEDDINGS)) {
                 byId.putIfAbsent(config.defaultEmbeddingModel(),
                         new Listed(config.defaultEmbeddingModel(), LlamaCppEngine.TYPE));
+            }
+            for (RunView run : liveRuns()) {
+                byId.putIfAbsent(run.runId(), new Listed(run.runId(), run.engineType()));
+                byId.putIfAbsent(run.modelName(), new Listed(run.modelName(), run.engineType()));
             }
             byEngine.forEach((type, models) -> {
                 for (ModelInfo m : models) {
@@ -135,6 +153,15 @@ public class ModelRouter {
                     LOG.debugf("Engine '%s' did not list its models (%s); skipped", adapter.type(), t.getMessage());
                     return List.of();
                 });
+    }
+
+    private boolean isRun(String id) {
+        return supervisor.list().stream().anyMatch(r -> r.runId().equals(id));
+    }
+
+    private List<RunView> liveRuns() {
+        return supervisor.list().stream()
+                .filter(r -> r.status() != RunStatus.STOPPED && r.status() != RunStatus.FAILED).toList();
     }
 
     /** Ollama names a model {@code x} or {@code x:latest} interchangeably. */

@@ -12,6 +12,7 @@ import io.infercore.engine.StreamEvent;
 import io.infercore.engine.embedded.EmbeddedEmbeddingModel;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
+import io.infercore.nativeimage.EmbeddedSwitch;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -54,12 +55,15 @@ public class LlamaCppEngine implements EngineAdapter {
     ModelLoader loader;
     @Inject
     EmbeddedEmbeddingModel embeddings;
+    /** Off in the native build (no JNI libraries there): every call is a 503 naming the remote engines. */
+    @Inject
+    EmbeddedSwitch embedded;
 
     private final Map<String, CompletableFuture<LoadedModel>> models = new ConcurrentHashMap<>();
     private final AtomicLong cancelledGenerations = new AtomicLong();
 
     void onStart(@Observes StartupEvent event) {
-        if (config.llamacpp().loadOnStart()) {
+        if (embedded.enabled() && config.llamacpp().loadOnStart()) {
             load(config.defaultModelName(), defaultModelPath());
         }
     }
@@ -76,6 +80,9 @@ public class LlamaCppEngine implements EngineAdapter {
 
     /** Starts loading a GGUF under {@code name}; the returned future completes when it can serve. */
     public CompletableFuture<Void> load(String name, Path gguf) {
+        if (!embedded.enabled()) {
+            return CompletableFuture.failedFuture(embedded.unavailable());
+        }
         CompletableFuture<LoadedModel> loading = models.computeIfAbsent(name, n -> loader.load(n, gguf));
         return loading.thenApply(m -> null);
     }
@@ -160,6 +167,9 @@ public class LlamaCppEngine implements EngineAdapter {
     /** Only the embedded embedding model embeds; a GGUF model is refused with a 400 naming the one that does. */
     @Override
     public Uni<EmbeddingResult> embed(String model, List<String> inputs) {
+        if (!embedded.enabled()) {
+            return Uni.createFrom().failure(embedded.unavailable());
+        }
         if (embeddings.serves(model)) {
             return embeddings.embed(inputs);
         }
@@ -176,6 +186,9 @@ public class LlamaCppEngine implements EngineAdapter {
 
     @Override
     public Uni<EngineHealth> health() {
+        if (!embedded.enabled()) {
+            return Uni.createFrom().item(new EngineHealth(TYPE, false, "in-process", embedded.message()));
+        }
         return Uni.createFrom().item(() -> {
             String state = status(config.defaultModelName()).orElse("not loaded");
             boolean up = "ready".equals(state);
@@ -189,6 +202,9 @@ public class LlamaCppEngine implements EngineAdapter {
     }
 
     private Uni<LoadedModel> ready(String name) {
+        if (!embedded.enabled()) {
+            return Uni.createFrom().failure(embedded.unavailable());
+        }
         CompletableFuture<LoadedModel> f = models.get(name);
         if (f == null && embeddings.serves(name)) {
             return Uni.createFrom().failure(new InfercoreException(ErrorKind.UNSUPPORTED, "Model '" + name

@@ -1,0 +1,40 @@
+package io.infercore.nativeimage;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * Reflection registrations for the native image of JSON types that Jackson reads or writes
+ * outside JAX-RS resource signatures (Quarkus registers only the types it sees there; every
+ * {@code /api/v1} and {@code /v1} reply is written by {@code Replies} as a pre-serialised string,
+ * and the supervisor's state file and the Ollama wire format are read and written with their own
+ * {@code ObjectMapper}). The types of the {@code api} package carry {@code @RegisterForReflection}
+ * themselves; this class names those of packages that other parts of the code own, by name so a
+ * package can change without editing this file. Nested types are registered with their outer
+ * class, and {@code registerFullHierarchy} follows field and accessor types (records inside
+ * records, lists of records, enums).
+ *
+ * <p>{@code NativeReflectionTest} fails when a name here no longer resolves, and
+ * {@code scripts/check-native-sources.sh} checks the generated native-image metadata.
+ */
+@RegisterForReflection(registerFullHierarchy = true, classNames = {
+        // OpenAI-compatible API: replies, chunks, model list (written by Replies with the app's ObjectMapper)
+        "io.infercore.api.openai.OpenAiReplies",
+        "io.infercore.api.openai.ModelRouter$Listed",
+        // Ollama wire records (NDJSON read and written with the app's ObjectMapper)
+        "io.infercore.engine.ollama.OllamaWire",
+        // Supervisor: the state file (<models_dir>/runs/state.json) and the run views and progress frames
+        "io.infercore.supervisor.RunStateStore$StateFile",
+        "io.infercore.supervisor.RunState",
+        "io.infercore.supervisor.LaunchPlan",
+        "io.infercore.supervisor.ReplicaState",
+        "io.infercore.supervisor.RunView",
+        "io.infercore.supervisor.LaunchProgress",
+        "io.infercore.supervisor.RunLogs",
+        // Model catalog entries (models.json) as listed by the API
+        "io.infercore.catalog.CatalogModel",
+})
+public final class NativeReflection {
+
+    private NativeReflection() {
+    }
+}

@@ -127,4 +127,14 @@ class GenerationResourceTest {
                 .body("msg", org.hamcrest.Matchers.containsString("512 tokens"))
                 .body("data", equalTo(null));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"application/json", "text/event-stream", "application/json, text/plain"})
+    void should_honour_the_body_not_an_exact_accept_header(String accept) {
+        given().contentType(ContentType.JSON).accept(accept).body("{\"prompt\":\"Once upon a time\",\"max_tokens\":4}")
+                .when().post(GENERATE).then().statusCode(200).contentType(ContentType.JSON).body("code", is(200));
+        given().contentType(ContentType.JSON).accept(accept).body("{\"prompt\":\"Once upon a time\",\"max_tokens\":4,\"stream\":true}")
+                .when().post(GENERATE).then().statusCode(200).contentType("text/event-stream");
+        given().accept(accept).when().get("/api/v1/models").then().statusCode(200);
+    }
 }

@@ -203,9 +203,26 @@ public class LaunchResolver {
                 }
                 yield "w8a8_int8";
             }
-            default -> q; // an engine method name listed by the catalog (awq, gptq, ...): the engine checks it
+            default -> {
+                String method = q.toLowerCase(Locale.ROOT);
+                if (method.matches("(i?q[0-9].*|f16|bf16|f32)")) {
+                    throw InfercoreException.invalid("quantization", "'" + q + "' is a GGUF quantization, served by the "
+                            + "llamacpp engine; " + engine + " takes none, int4, fp8" + ("sglang".equals(engine) ? ", int8" : "")
+                            + " or a method such as " + REMOTE_METHODS);
+                }
+                if (!REMOTE_METHODS.contains(method)) {
+                    throw InfercoreException.invalid("quantization", engine + " has no quantization method '" + q
+                            + "'; use none, int4, fp8" + ("sglang".equals(engine) ? ", int8" : "") + " or one of "
+                            + REMOTE_METHODS);
+                }
+                yield method;
+            }
         };
     }
+
+    /** Quantization methods vLLM and SGLang load pre-quantized checkpoints with. */
+    static final java.util.Set<String> REMOTE_METHODS = new java.util.TreeSet<>(java.util.Set.of("awq", "awq_marlin",
+            "gptq", "gptq_marlin", "marlin", "bitsandbytes", "compressed-tensors", "fp8", "gguf", "w8a8_int8", "w8a8_fp8"));
 
     /**
      * The server to attach to: {@code vllm.base_url} when set; {@code sglang.base_url} only when set

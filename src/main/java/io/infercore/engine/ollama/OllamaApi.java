@@ -55,10 +55,15 @@ interface OllamaApi {
     @Path("api/generate")
     Uni<OllamaWire.GenerateChunk> generateOnce(OllamaWire.GenerateRequest body);
 
-    /** NDJSON progress lines; an unknown model gives 200 then an {@code {"error": ...}} line. */
+    /**
+     * NDJSON progress lines; an unknown model gives 200 then an {@code {"error": ...}} line. Lines
+     * arrive as trees and are converted by the caller: the client's stream reader caches element
+     * types across Quarkus application restarts (dev mode, test profiles), so an application
+     * record here would be cast against a stale class after a restart.
+     */
     @POST
     @Path("api/pull")
     @Produces("application/x-ndjson")
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    Multi<OllamaWire.PullLine> pull(OllamaWire.PullRequest body);
+    Multi<com.fasterxml.jackson.databind.JsonNode> pull(OllamaWire.PullRequest body);
 }

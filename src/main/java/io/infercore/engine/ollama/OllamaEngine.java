@@ -177,6 +177,7 @@ public class OllamaEngine implements EngineAdapter {
         String name = normalize(model);
         return api.pull(new OllamaWire.PullRequest(name, true))
                 .onFailure().transform(t -> failure(model, t))
+                .map(node -> calls.convert(node, OllamaWire.PullLine.class))
                 .map(line -> {
                     if (line.error() != null) {
                         throw pullFailure(model, line.error());

@@ -32,9 +32,6 @@ public record GenerationRequest(
         return messages != null;
     }
 
-    public GenerationRequest withSampling(SamplingParams newSampling) {
-        return new GenerationRequest(model, prompt, messages, newSampling, jsonSchema, engineArgs, thinking);
-    }
 
     public GenerationRequest withJsonSchema(ObjectNode schema) {
         return new GenerationRequest(model, prompt, messages, sampling, schema, engineArgs, thinking);

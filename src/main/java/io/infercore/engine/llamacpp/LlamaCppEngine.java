@@ -20,7 +20,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -45,7 +44,6 @@ public class LlamaCppEngine implements EngineAdapter {
 
     public static final String TYPE = "llamacpp";
     static final String DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf";
-    private static final Logger LOG = Logger.getLogger(LlamaCppEngine.class);
 
     @Inject
     InfercoreConfig config;
@@ -107,12 +105,6 @@ public class LlamaCppEngine implements EngineAdapter {
             return Optional.of("loading");
         }
         return Optional.of(f.isCompletedExceptionally() ? "failed" : "ready");
-    }
-
-    /** Requests waiting for a slot across all models (the queue depth). */
-    public int queuedRequests() {
-        return models.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally())
-                .mapToInt(f -> f.join().executor().queued()).sum();
     }
 
     /** Generations stopped because their client went away (before or during generation). */

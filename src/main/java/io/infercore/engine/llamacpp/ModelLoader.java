@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Loads and closes GGUF models off the event loop. Native llama.cpp logging is routed into the
@@ -121,14 +120,6 @@ public class ModelLoader {
         dir.toFile().delete();
     }
 
-    void shutdown() {
-        loaders.shutdownNow();
-        try {
-            loaders.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private synchronized void installLogger() {
         if (!loggerInstalled) {

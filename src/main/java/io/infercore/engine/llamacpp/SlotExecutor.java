@@ -46,15 +46,7 @@ final class SlotExecutor {
         }
     }
 
-    /** Requests waiting for a slot. */
-    int queued() {
-        return pool.getQueue().size();
-    }
 
-    /** Requests generating now. */
-    int active() {
-        return pool.getActiveCount();
-    }
 
     void shutdown() {
         pool.shutdownNow();

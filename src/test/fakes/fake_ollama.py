@@ -14,7 +14,7 @@ GET /api/version, GET|HEAD / ("Ollama is running"), and /v1/models /v1/chat/comp
 Errors: 400 "missing request body" / "model is required" / Go-style JSON errors, 404 "model 'x' not
 found", 400 '"x" does not support generate' (embedding models = names containing "embed"),
 400 '"x" does not support thinking' (names containing "nothink"). `think` -> `thinking` field
-(/v1: reasoning_effort -> `reasoning`). `format` "json" or a schema -> JSON text content.
+(/v1: reasoning_effort -> `reasoning`). /api/chat `tools` -> message.tool_calls (see tool_calls()). `format` "json" or a schema -> JSON text content.
 keep_alive (Go duration, seconds, negative = forever, 0 = unload after the request) drives /api/ps.
 Context: num_ctx (options) > --fake-max-model-len > OLLAMA_CONTEXT_LENGTH > 4096; longer prompts
 are truncated with a WARN log like the real server, or rejected with 400 "the input length exceeds
@@ -22,7 +22,7 @@ the context length" when the request says "truncate": false.
 Unpullable names: containing "missing", "unknown", "nonexistent", "no-such" or "doesnotexist".
 
 NOT modelled: real tokenisation (a token is a whitespace-separated word), templates, raw, suffix,
-images, tool calls, context shifting, /api/create /api/copy /api/push /api/blobs, concurrency
+images, context shifting, /api/create /api/copy /api/push /api/blobs, concurrency
 limits (OLLAMA_NUM_PARALLEL, 503 queue full), GPU placement (size_vram == size).
 """
 import argparse
@@ -40,6 +40,7 @@ from fakeengine.knobs import add_knob_arguments  # noqa: E402
 from fakeengine.ollama_models import (FOREVER, go_duration, model_record, normalize, now_iso,  # noqa: E402
                                       parse_keep_alive)
 from fakeengine.openai_compat import OpenAIRoutes  # noqa: E402
+from fakeengine.tools import plan_calls, validate_tools  # noqa: E402
 from fakeengine.textgen import (EMBED_DIM, chat_key, chat_prompt_tokens, count_tokens, embed,  # noqa: E402
                                 generate, word_token_id)
 
@@ -193,6 +194,7 @@ class OllamaApp(OpenAIRoutes, EngineApp):
         if fmt not in (None, "", "json") and not isinstance(fmt, dict):
             raise ApiError(400, 'invalid format: expected "json" or a valid JSON schema')
         messages = body.get("messages") or [] if chat else None
+        calls = self.tool_calls(body, name) if chat else None
         if (chat and not messages) or (not chat and not body.get("prompt")):
             cold = self.touch(model, keep_alive)
             reply = {"model": name, "created_at": now_iso(), "message": {"role": "assistant", "content": ""}} if chat \
@@ -218,11 +220,14 @@ class OllamaApp(OpenAIRoutes, EngineApp):
         budget = limit - prompt_tokens if num_predict == -2 else budget  # -2 = fill the context
         gen = generate(key, budget, stop=options.get("stop"), think=think,
                        schema=(fmt if isinstance(fmt, dict) else "json") if fmt else None)
+        if calls:
+            gen.pieces, gen.finish = [], "stop"  # Ollama reports done_reason "stop" after tool calls
+            gen.completion_tokens = sum(count_tokens(json.dumps(c["function"]["arguments"])) for c in calls)
         self.stats.add("prompt_tokens", prompt_tokens)
         self.stats.add("completion_tokens", gen.completion_tokens)
         cold = self.touch(model, keep_alive if keep_alive != 0 else 1e9)
         try:
-            self._answer(h, body, name, chat, gen, started, cold, prompt_tokens, key)
+            self._answer(h, body, name, chat, gen, started, cold, prompt_tokens, key, calls)
         finally:
             self.touch(model, keep_alive)
 
@@ -240,11 +245,30 @@ class OllamaApp(OpenAIRoutes, EngineApp):
         reply["done"] = done
         return reply
 
-    def _answer(self, h, body, name, chat, gen, started, cold, prompt_tokens, key):
+    def tool_calls(self, body, name):
+        """Ollama's function calling: `tools` in the OpenAI shape, always "auto" (no tool_choice);
+        calls come back in one chunk as message.tool_calls [{function: {index, name, arguments: {}}}]
+        (arguments an object, no call id in API 0.12). Models named "*notools*" have no tools
+        capability."""
+        if not body.get("tools"):
+            return None
+        if "notools" in name:
+            raise ApiError(400, f'registry.ollama.ai/library/{name} does not support tools')
+        validate_tools({"tools": body["tools"]})
+        planned = plan_calls({"tools": body["tools"], "messages": body.get("messages")}, True, "")
+        return [{"function": {"index": i, "name": c["function"]["name"],
+                              "arguments": json.loads(c["function"]["arguments"])}}
+                for i, c in enumerate(planned or [])]
+
+    def _answer(self, h, body, name, chat, gen, started, cold, prompt_tokens, key, calls=None):
         pieces, gen_started = gen.pieces, time.monotonic()
+        if calls:
+            pieces = [None]  # one step: the chunk carrying every call
 
         def final(text, reasoning):
             reply = self._piece_chunk(name, chat, "content", text, reasoning, done=True)
+            if calls and body.get("stream", True) is False:
+                reply["message"]["tool_calls"] = calls
             reply["done_reason"] = gen.finish
             if not chat:
                 reply["context"] = [word_token_id(w) for w in key.split()] + gen.output_ids
@@ -257,8 +281,13 @@ class OllamaApp(OpenAIRoutes, EngineApp):
             return h.send_json(200, final(gen.text, gen.reasoning))
 
         def body_fn(stream):
-            outcome = h.pace_tokens(len(pieces), lambda i: stream.ndjson(
-                self._piece_chunk(name, chat, pieces[i].kind, pieces[i].text)))
+            def chunk(i):
+                if calls:
+                    reply = self._piece_chunk(name, chat, "content", "")
+                    reply["message"]["tool_calls"] = calls
+                    return reply
+                return self._piece_chunk(name, chat, pieces[i].kind, pieces[i].text)
+            outcome = h.pace_tokens(len(pieces), lambda i: stream.ndjson(chunk(i)))
             stream.ndjson({"error": self.fail_message(h.failed_at)} if outcome == "failed" else final("", ""))
             return outcome
         h.run_stream("application/x-ndjson", body_fn, lazy=True)

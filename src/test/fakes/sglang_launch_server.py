@@ -20,7 +20,7 @@ prompt_tokens - 1 cached tokens until /flush_cache.
 
 NOT modelled: real tokenisation (a token is a whitespace-separated word), chat templates,
 regex/ebnf enforcement (accepted and recorded only), batch streaming (batches work without
-stream), logprobs, input_embeds, images, LoRA, tool calls, n>1, warm-up 503 phase, /metrics
+stream), logprobs, input_embeds, images, LoRA, n>1, warm-up 503 phase, /metrics
 contents beyond a few gauges, --is-embedding restrictions (embeddings always served).
 """
 import argparse
@@ -196,6 +196,9 @@ class SglangApp(OpenAIRoutes, EngineApp):
     def oa_thinking(self, body):
         think, _ = super().oa_thinking(body)
         return think, body.get("separate_reasoning", True) is False
+
+    def oa_auto_tool_choice(self, body):
+        return bool(self.args.tool_call_parser)  # without a parser, tools only reach the chat template
 
     def oa_choice_extras(self, gen, finish):
         return {"matched_stop": gen.matched if finish == "stop" else None}

@@ -9,6 +9,7 @@ the finish chunk with `data: {"error": {...}}` followed by `data: [DONE]`.
 import time
 import uuid
 
+from . import tools as tool_calls
 from .httpbase import ApiError
 from .textgen import (Piece, chat_key, chat_prompt_tokens, count_tokens, embed, embed_base64,
                       generate)
@@ -65,6 +66,14 @@ class OpenAIRoutes:
     def oa_choice_extras(self, gen, finish):
         return {}
 
+    def oa_auto_tool_choice(self, body):
+        """Whether tool calls are parsed out of free generation ("auto"); raise ApiError if the
+        server refuses "auto". Default: tools only reach the chat template, answers are text."""
+        return False
+
+    def oa_tool_call_id_prefix(self):
+        return "call_"
+
     def oa_usage_extras(self):
         return {}
 
@@ -92,7 +101,9 @@ class OpenAIRoutes:
                            "validation")
         model = self.oa_resolve_model(body.get("model"))
         self.oa_check_api("chat")
-        self._oa_run(h, body, model, chat_key(messages), chat_prompt_tokens(messages), chat=True)
+        tool_calls.validate_tools(body)
+        calls = tool_calls.plan_calls(body, self.oa_auto_tool_choice(body), self.oa_tool_call_id_prefix())
+        self._oa_run(h, body, model, chat_key(messages), chat_prompt_tokens(messages), chat=True, calls=calls)
 
     def oa_completions(self, h):
         body = h.json_object()
@@ -135,7 +146,7 @@ class OpenAIRoutes:
                                     "prompt_tokens_details": None}})
 
     # ---- generation core --------------------------------------------------------------------
-    def _oa_run(self, h, body, model, key, prompt_tokens, chat):
+    def _oa_run(self, h, body, model, key, prompt_tokens, chat, calls=None):
         explicit = body.get("max_completion_tokens") if chat else None
         if explicit is None:
             explicit = body.get("max_tokens")
@@ -147,8 +158,11 @@ class OpenAIRoutes:
         schema, choice = self.oa_constraint(body)
         gen = generate(key, max_tokens, stop=body.get("stop"), ignore_eos=bool(body.get("ignore_eos")),
                        think=think, schema=schema, choice=choice)
-        pieces = list(gen.pieces)
-        if inline and gen.reasoning:
+        if calls:
+            gen.finish = "tool_calls"
+            gen.completion_tokens = sum(count_tokens(c["function"]["arguments"]) + 1 for c in calls)
+        pieces = [] if calls else list(gen.pieces)
+        if inline and gen.reasoning and not calls:
             pieces = [Piece("content", "<think>" + gen.reasoning + "</think>\n\n", 0)] + \
                      [p for p in pieces if p.kind == "content"]
         usage = {"prompt_tokens": prompt_tokens, "total_tokens": prompt_tokens + gen.completion_tokens,
@@ -157,7 +171,7 @@ class OpenAIRoutes:
         self.stats.add("prompt_tokens", prompt_tokens)
         self.stats.add("completion_tokens", gen.completion_tokens)
         ctx = {"id": ("chatcmpl-" if chat else "cmpl-") + uuid.uuid4().hex, "created": int(time.time()),
-               "model": model, "chat": chat, "gen": gen, "pieces": pieces, "usage": usage}
+               "model": model, "chat": chat, "gen": gen, "pieces": pieces, "usage": usage, "calls": calls}
         rid = body.get("rid") if isinstance(body.get("rid"), str) else ctx["id"]
         ctx["abort"] = self.oa_abort_event(rid)
         try:
@@ -175,16 +189,18 @@ class OpenAIRoutes:
 
     def _oa_unary(self, h, ctx):
         gen, pieces = ctx["gen"], ctx["pieces"]
-        outcome = h.pace_tokens(len(pieces), lambda i: None, ctx["abort"])
+        calls = ctx.get("calls")
+        steps = sum(len(tool_calls.fragments(c["function"]["arguments"])) for c in calls) if calls else len(pieces)
+        outcome = h.pace_tokens(steps, lambda i: None, ctx["abort"])
         if outcome == "failed":
             raise ApiError(500, self.fail_message(h.failed_at), "InternalServerError")
         finish = "abort" if outcome == "aborted" else gen.finish
-        content = self._oa_text(pieces, "content")
+        content = None if calls else self._oa_text(pieces, "content")
         if ctx["chat"]:
             reasoning = self._oa_text(pieces, "reasoning") or None
             choice = {"index": 0, "message": {"role": "assistant", "content": content,
                                               self.oa_reasoning_field: reasoning,
-                                              "tool_calls": self.oa_empty_tool_calls},
+                                              "tool_calls": calls or self.oa_empty_tool_calls},
                       "logprobs": None, "finish_reason": finish}
         else:
             choice = {"index": 0, "text": content, "logprobs": None, "finish_reason": finish}
@@ -210,8 +226,11 @@ class OpenAIRoutes:
 
         if chat:
             stream.sse(chunk(role=True))
-        outcome = h.pace_tokens(len(pieces), lambda i: stream.sse(chunk(pieces[i].text, pieces[i].kind)),
-                                ctx["abort"])
+        if ctx.get("calls"):
+            outcome = h.pace_tokens(*self._oa_call_steps(ctx["calls"], base, stream), ctx["abort"])
+        else:
+            outcome = h.pace_tokens(len(pieces), lambda i: stream.sse(chunk(pieces[i].text, pieces[i].kind)),
+                                    ctx["abort"])
         if outcome == "failed":
             stream.sse(self.oa_stream_error(ApiError(500, self.fail_message(h.failed_at))))
             stream.sse_done()
@@ -222,3 +241,18 @@ class OpenAIRoutes:
             stream.sse({**base, "choices": [], "usage": ctx["usage"]})
         stream.sse_done()
         return outcome
+
+    def _oa_call_steps(self, calls, base, stream):
+        """(count, emit) streaming each call: an opening chunk, then its argument fragments."""
+        steps = []
+        for index, call in enumerate(calls):
+            for n, piece in enumerate(tool_calls.fragments(call["function"]["arguments"])):
+                if n == 0:
+                    steps.append({"index": index, "id": call["id"], "type": "function",
+                                  "function": {"name": call["function"]["name"], "arguments": ""}})
+                steps.append({"index": index, "function": {"arguments": piece}})
+
+        def emit(i):
+            stream.sse({**base, "choices": [{"index": 0, "delta": {"tool_calls": [steps[i]]}, "logprobs": None,
+                                             "finish_reason": None}]})
+        return len(steps), emit

@@ -6,6 +6,8 @@ public enum Capability {
     CHAT,
     STREAMING,
     STRUCTURED_OUTPUT,
+    /** Function calling: tool definitions passed to the engine, tool calls returned. */
+    TOOLS,
     EMBEDDINGS,
     HEALTH
 }

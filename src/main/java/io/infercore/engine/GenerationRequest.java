@@ -13,6 +13,8 @@ import java.util.Map;
  * @param jsonSchema when set, output must conform to this JSON Schema (structured output)
  * @param engineArgs engine-specific extras (e.g. {@code regex}); adapters refuse what they cannot honour
  * @param thinking   enable or disable reasoning where the engine supports it; null = engine default
+ * @param tools      functions the model may call (chat only); empty = none
+ * @param toolChoice how tools are used; null = {@link ToolChoice#AUTO} when there are tools
  */
 public record GenerationRequest(
         String model,
@@ -21,19 +23,43 @@ public record GenerationRequest(
         SamplingParams sampling,
         ObjectNode jsonSchema,
         Map<String, Object> engineArgs,
-        Boolean thinking) {
+        Boolean thinking,
+        List<ToolSpec> tools,
+        ToolChoice toolChoice) {
 
     public GenerationRequest {
         sampling = sampling == null ? SamplingParams.defaults() : sampling;
         engineArgs = engineArgs == null ? Map.of() : engineArgs;
+        tools = tools == null ? List.of() : List.copyOf(tools);
+        toolChoice = tools.isEmpty() ? null : toolChoice == null ? ToolChoice.AUTO : toolChoice;
+    }
+
+    /** A request without tools. */
+    public GenerationRequest(String model, String prompt, List<ChatMessage> messages, SamplingParams sampling,
+                             ObjectNode jsonSchema, Map<String, Object> engineArgs, Boolean thinking) {
+        this(model, prompt, messages, sampling, jsonSchema, engineArgs, thinking, null, null);
     }
 
     public boolean isChat() {
         return messages != null;
     }
 
+    public boolean hasTools() {
+        return !tools.isEmpty();
+    }
+
+    /** True when the request declares tools or its conversation carries tool calls: both need {@link Capability#TOOLS}. */
+    public boolean usesTools() {
+        return hasTools() || (messages != null && messages.stream().anyMatch(m -> m != null && m.hasToolCalls()));
+    }
 
     public GenerationRequest withJsonSchema(ObjectNode schema) {
-        return new GenerationRequest(model, prompt, messages, sampling, schema, engineArgs, thinking);
+        return new GenerationRequest(model, prompt, messages, sampling, schema, engineArgs, thinking, tools, toolChoice);
+    }
+
+    /** This request for {@code resolvedModel}, with the thinking setting routing decided. */
+    public GenerationRequest routedTo(String resolvedModel, Boolean resolvedThinking) {
+        return new GenerationRequest(resolvedModel, prompt, messages, sampling, jsonSchema, engineArgs, resolvedThinking,
+                tools, toolChoice);
     }
 }

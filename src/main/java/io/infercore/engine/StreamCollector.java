@@ -3,6 +3,9 @@ package io.infercore.engine;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** Gathers a stream into one {@link GenerationResult}. */
 public final class StreamCollector {
 
@@ -17,9 +20,11 @@ public final class StreamCollector {
         private final StringBuilder text = new StringBuilder();
         private StringBuilder reasoning;
         private StreamEvent.Done done;
+        private final List<ToolCall> toolCalls = new ArrayList<>();
 
         void add(StreamEvent event) {
             if (event instanceof StreamEvent.Delta delta) {
+                toolCalls.addAll(delta.toolCalls());
                 if (delta.text() != null) {
                     text.append(delta.text());
                 }
@@ -37,7 +42,8 @@ public final class StreamCollector {
         GenerationResult result() {
             String finish = done == null ? "stop" : done.finishReason();
             Usage usage = done == null || done.usage() == null ? Usage.EMPTY : done.usage();
-            return new GenerationResult(text.toString(), reasoning == null ? null : reasoning.toString(), finish, usage);
+            return new GenerationResult(text.toString(), reasoning == null ? null : reasoning.toString(), finish, usage,
+                    toolCalls);
         }
     }
 }

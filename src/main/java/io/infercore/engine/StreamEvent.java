@@ -1,12 +1,30 @@
 package io.infercore.engine;
 
+import java.util.List;
+
 /** What an engine stream emits: deltas, then exactly one {@link Done}. */
 public sealed interface StreamEvent {
 
-    /** New text (and/or reasoning text) since the previous event. */
-    record Delta(String text, String reasoning) implements StreamEvent {
+    /**
+     * New text (and/or reasoning text) since the previous event, or complete tool calls. Engines
+     * stream tool-call arguments in fragments of their own choosing; adapters hand over whole
+     * calls, once each, so every client can render them in its own protocol.
+     */
+    record Delta(String text, String reasoning, List<ToolCall> toolCalls) implements StreamEvent {
+        public Delta {
+            toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+        }
+
+        public Delta(String text, String reasoning) {
+            this(text, reasoning, null);
+        }
+
         public static Delta text(String text) {
             return new Delta(text, null);
+        }
+
+        public static Delta calls(List<ToolCall> calls) {
+            return new Delta(null, null, calls);
         }
     }
 

@@ -54,10 +54,14 @@ public class InferenceService {
         if (draft.jsonSchema() != null) {
             requireCapability(adapter, Capability.STRUCTURED_OUTPUT);
         }
+        if (draft.usesTools() && !adapter.supports(Capability.TOOLS)) {
+            throw new InfercoreException(ErrorKind.UNSUPPORTED, "tools (function calling) are not supported by engine '"
+                    + adapter.type() + "'; use an engine that passes them through (ollama, vllm, sglang), or send "
+                    + "the request without tools", "tools", null);
+        }
         String model = blankToNull(target.modelName()) == null ? config.defaultModelName() : target.modelName();
         return adapter.resolveModel(model).map(info -> {
-            GenerationRequest request = new GenerationRequest(info.name(), draft.prompt(), draft.messages(),
-                    draft.sampling(), draft.jsonSchema(), draft.engineArgs(), thinking);
+            GenerationRequest request = draft.routedTo(info.name(), thinking);
             RequestValidator.validateAgainstModel(request, info);
             return new Routed(adapter, request);
         });

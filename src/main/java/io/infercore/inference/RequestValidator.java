@@ -4,11 +4,16 @@ import io.infercore.engine.ChatMessage;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.ModelInfo;
 import io.infercore.engine.SamplingParams;
+import io.infercore.engine.ToolCall;
+import io.infercore.engine.ToolChoice;
+import io.infercore.engine.ToolSpec;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The request rules every entry point shares (native API, OpenAI API, Java API). Each failure
@@ -18,6 +23,9 @@ public final class RequestValidator {
 
     public static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
     static final int MAX_STOP_SEQUENCES = 16;
+    /** OpenAI's limits on tools, which vLLM and SGLang inherit. */
+    static final int MAX_TOOLS = 128;
+    static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
     private RequestValidator() {
     }
@@ -29,6 +37,7 @@ public final class RequestValidator {
             throw InfercoreException.invalid("prompt", "prompt must be a non-empty string");
         }
         validateSampling(request.sampling());
+        validateTools(request);
     }
 
     static void validateMessages(List<ChatMessage> messages) {
@@ -44,12 +53,68 @@ public final class RequestValidator {
                 throw InfercoreException.invalid("messages", "messages[" + i + "].role '" + m.role()
                         + "' is not one of " + ROLES);
             }
-            if (m.content() == null) {
+            if (m.content() == null && !("assistant".equals(m.role()) && m.hasToolCalls())) {
                 throw InfercoreException.invalid("messages", "messages[" + i + "].content must be a string");
             }
+            validateToolTurn(i, m);
         }
-        if (messages.stream().allMatch(m -> m.content().isBlank())) {
+        if (messages.stream().allMatch(m -> (m.content() == null || m.content().isBlank()) && !m.hasToolCalls())) {
             throw InfercoreException.invalid("messages", "messages must contain some non-empty content");
+        }
+    }
+
+    private static void validateToolTurn(int i, ChatMessage m) {
+        if (m.hasToolCalls() && !"assistant".equals(m.role())) {
+            throw InfercoreException.invalid("messages", "messages[" + i + "].tool_calls: only assistant messages "
+                    + "carry tool calls, this one has role '" + m.role() + "'");
+        }
+        for (int c = 0; c < m.toolCalls().size(); c++) {
+            ToolCall call = m.toolCalls().get(c);
+            if (call == null || call.name() == null || call.name().isBlank() || call.arguments() == null) {
+                throw InfercoreException.invalid("messages", "messages[" + i + "].tool_calls[" + c + "] needs "
+                        + "function.name and function.arguments (a JSON string)");
+            }
+        }
+    }
+
+    /** Tools go with chat only; names follow OpenAI's rule and are unique; a forced function must be declared. */
+    static void validateTools(GenerationRequest request) {
+        if (!request.hasTools()) {
+            return;
+        }
+        if (!request.isChat()) {
+            throw InfercoreException.invalid("tools", "tools need a chat request (messages), not a prompt");
+        }
+        List<ToolSpec> tools = request.tools();
+        if (tools.size() > MAX_TOOLS) {
+            throw InfercoreException.invalid("tools", "tools takes at most " + MAX_TOOLS + " functions, got " + tools.size());
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < tools.size(); i++) {
+            ToolSpec tool = tools.get(i);
+            String name = tool == null ? null : tool.name();
+            if (name == null || !TOOL_NAME.matcher(name).matches()) {
+                throw InfercoreException.invalid("tools", "tools[" + i + "].function.name must be 1-64 letters, "
+                        + "digits, '_' or '-', got " + (name == null ? "nothing" : "'" + name + "'"));
+            }
+            if (!names.add(name)) {
+                throw InfercoreException.invalid("tools", "tools[" + i + "].function.name '" + name
+                        + "' is declared twice; function names must be unique");
+            }
+            if (tool.parameters() != null && tool.parameters().has("type")
+                    && !"object".equals(tool.parameters().path("type").asText())) {
+                throw InfercoreException.invalid("tools", "tools[" + i + "].function.parameters must be a JSON Schema "
+                        + "of type object (the arguments), got type " + tool.parameters().get("type"));
+            }
+        }
+        ToolChoice choice = request.toolChoice();
+        if (choice.function() != null && !names.contains(choice.function())) {
+            throw InfercoreException.invalid("tool_choice", "tool_choice names function '" + choice.function()
+                    + "', which is not in tools " + names);
+        }
+        if (choice.function() == null && !"auto".equals(choice.mode()) && !"required".equals(choice.mode())) {
+            throw InfercoreException.invalid("tool_choice", "tool_choice must be none, auto, required or "
+                    + "{type: function, function: {name}}, got '" + choice.mode() + "'");
         }
     }
 

@@ -155,4 +155,25 @@ class OpenAiRemoteEnginesTest {
             assertThat(chunks).allSatisfy(c -> assertThat(c.model()).isEqualTo(SGLANG));
         }
     }
+
+    /**
+     * A vLLM started without {@code --enable-auto-tool-choice} refuses "auto" tool choice: its 400
+     * reaches the client, so the fix (the launch flags) is visible. SGLang without a
+     * {@code --tool-call-parser} answers with text instead, as the real one does.
+     */
+    @Test
+    void should_relay_vllm_refusing_auto_tool_choice_and_sglang_answering_without_a_parser() {
+        com.openai.models.FunctionDefinition weather = com.openai.models.FunctionDefinition.builder().name("get_weather")
+                .build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.chat().completions().create(
+                        chat(VLLM).addFunctionTool(weather).build()))
+                .isInstanceOfSatisfying(com.openai.errors.BadRequestException.class, e ->
+                        assertThat(e.getMessage()).contains("--enable-auto-tool-choice"));
+
+        ChatCompletion answer = client.chat().completions().create(chat(SGLANG).addFunctionTool(weather).build());
+
+        assertThat(answer.choices().get(0).message().content()).isPresent();
+        assertThat(answer.choices().get(0).message().toolCalls().orElse(List.of())).isEmpty();
+        assertThat(RemoteEnginesResource.sglang.lastRequest("/v1/chat/completions").path("tools")).hasSize(1);
+    }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infercore.engine.ChatMessage;
 import io.infercore.engine.GenerationRequest;
+import io.infercore.engine.ToolChoice;
+import io.infercore.engine.ToolSpec;
 import io.infercore.error.InfercoreException;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -33,8 +35,10 @@ public record ChatCompletionRequest(
         @Schema(description = "Stop sequences (a string or a list)") List<String> stop,
         @Schema(description = "Random seed for reproducible sampling") Long seed,
         @Schema(description = "{type: text | json_object | json_schema, json_schema: {name, schema}}") ResponseFormat responseFormat,
-        @Schema(description = "Function tools; refused on engines that cannot pass them through") JsonNode tools,
-        @Schema(description = "none lets a request carrying tools run without them") JsonNode toolChoice,
+        @Schema(description = "Functions the model may call: [{type: function, function: {name, description, "
+                + "parameters}}]; passed through to ollama, vllm and sglang, refused by llamacpp") JsonNode tools,
+        @Schema(description = "auto (default), required, none (the request runs without its tools) or "
+                + "{type: function, function: {name}}") JsonNode toolChoice,
         @Schema(description = "none disables the model's thinking; any other value enables it") String reasoningEffort,
         @Schema(description = "Not supported; true is refused") Boolean logprobs,
         @Schema(description = "-2 to 2; passed to engines that support it") Double presencePenalty,
@@ -48,8 +52,11 @@ public record ChatCompletionRequest(
     @Schema(name = "OpenAiChatMessage", description = "A chat message")
     public record Message(
             @Schema(description = "system, developer, user, assistant or tool", required = true) String role,
-            @Schema(description = "A string, or a list of {type: text, text} parts") JsonNode content,
-            @Schema(description = "Assistant tool calls; not supported") JsonNode toolCalls) {
+            @Schema(description = "A string, or a list of {type: text, text} parts; may be null on an assistant "
+                    + "turn with tool_calls") JsonNode content,
+            @Schema(description = "Assistant turn: the calls it made, [{id, type: function, function: {name, "
+                    + "arguments}}]") JsonNode toolCalls,
+            @Schema(description = "Tool turn: the id of the call this result answers") String toolCallId) {
     }
 
     /** OpenAI's {@code response_format}. */
@@ -73,13 +80,6 @@ public record ChatCompletionRequest(
         return Boolean.TRUE.equals(stream);
     }
 
-    /** True when {@code tools} would change the answer: present, non-empty, and not disabled by {@code tool_choice}. */
-    boolean usesTools() {
-        boolean declared = tools != null && !tools.isNull() && !(tools.isArray() && tools.isEmpty());
-        boolean disabled = toolChoice != null && toolChoice.isTextual() && "none".equals(toolChoice.asText());
-        return declared && !disabled;
-    }
-
     /** The engine request; every rule shared with {@code /api/v1} is checked later by the inference layer. */
     GenerationRequest toDraft() {
         OpenAiParams.requireSingleChoice(n);
@@ -94,10 +94,14 @@ public record ChatCompletionRequest(
         for (int i = 0; i < messages.size(); i++) {
             turns.add(turn(i, messages.get(i)));
         }
+        ToolChoice choice = OpenAiTools.choice(toolChoice);
+        List<ToolSpec> functions = OpenAiTools.tools(tools);
+        boolean disabled = choice != null && "none".equals(choice.mode());
         return new GenerationRequest(null, null, turns,
                 OpenAiParams.sampling(maxTokens, maxCompletionTokens, temperature, topP, stop, seed),
                 OpenAiParams.schemaOf(responseFormat),
-                OpenAiParams.engineArgs(presencePenalty, frequencyPenalty, topK, minP, ignoreEos), thinking());
+                OpenAiParams.engineArgs(presencePenalty, frequencyPenalty, topK, minP, ignoreEos), thinking(),
+                disabled ? null : functions, disabled ? null : choice);
     }
 
     private Boolean thinking() {
@@ -111,12 +115,8 @@ public record ChatCompletionRequest(
         if (m == null) {
             throw InfercoreException.invalid("messages", "messages[" + i + "] must be an object with role and content");
         }
-        if (m.toolCalls() != null && !m.toolCalls().isNull()) {
-            throw InfercoreException.invalid("messages", "messages[" + i + "].tool_calls: tool calls are not supported "
-                    + "by infercore's engines; send the conversation without tool calls");
-        }
         String role = "developer".equals(m.role()) ? "system" : m.role();
-        return new ChatMessage(role, text(i, m.content()));
+        return new ChatMessage(role, text(i, m.content()), OpenAiTools.calls(i, m.toolCalls()), m.toolCallId());
     }
 
     /** A string, or the text parts of a content list joined; other parts (images, audio) are refused. */

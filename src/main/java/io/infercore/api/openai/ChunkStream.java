@@ -4,6 +4,7 @@ import io.infercore.api.ApiError;
 import io.infercore.api.ExceptionMappers;
 import io.infercore.api.JsonText;
 import io.infercore.engine.StreamEvent;
+import io.infercore.engine.ToolCall;
 import io.infercore.engine.Usage;
 import io.infercore.inference.OpenStream;
 import io.smallrye.mutiny.Multi;
@@ -34,6 +35,8 @@ final class ChunkStream {
     private final boolean includeUsage;
     /** {@code data: {"id":..,"object":..,"created":..,"model":..,"choices":[} */
     private final String prefix;
+    /** OpenAI numbers the tool calls of a choice across the whole stream. */
+    private int toolCallIndex;
 
     private ChunkStream(boolean chat, String id, long created, String model, boolean includeUsage) {
         this.chat = chat;
@@ -78,6 +81,11 @@ final class ChunkStream {
 
     private List<String> framesOf(StreamEvent event) {
         if (event instanceof StreamEvent.Delta d) {
+            if (!d.toolCalls().isEmpty() && chat) {
+                List<String> frames = new ArrayList<>(d.toolCalls().size());
+                d.toolCalls().forEach(call -> frames.add(toolCall(call)));
+                return frames;
+            }
             boolean hasReasoning = d.reasoning() != null && !d.reasoning().isEmpty();
             boolean hasText = d.text() != null && !d.text().isEmpty();
             return hasText || hasReasoning ? List.of(delta(d.text(), hasReasoning ? d.reasoning() : null)) : List.of();
@@ -117,6 +125,18 @@ final class ChunkStream {
             f.append(",\"index\":0");
         }
         return f.append(CLOSE_CHOICE).append("null}]}\n\n").toString();
+    }
+
+    /** A whole call in one chunk: id, type and name with the complete arguments, as OpenAI allows. */
+    private String toolCall(ToolCall call) {
+        StringBuilder f = new StringBuilder(prefix.length() + 160 + call.arguments().length()).append(prefix)
+                .append(OPEN).append("\"delta\":{\"tool_calls\":[{\"index\":").append(toolCallIndex++).append(",\"id\":");
+        JsonText.appendQuoted(f, call.id());
+        f.append(",\"type\":\"function\",\"function\":{\"name\":");
+        JsonText.appendQuoted(f, call.name());
+        f.append(",\"arguments\":");
+        JsonText.appendQuoted(f, call.arguments());
+        return f.append("}}]}").append(CLOSE_CHOICE).append("null}]}\n\n").toString();
     }
 
     private String finish(String reason) {

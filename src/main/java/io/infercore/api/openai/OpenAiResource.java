@@ -2,12 +2,10 @@ package io.infercore.api.openai;
 
 import io.infercore.api.Replies;
 import io.infercore.api.RequestIds;
-import io.infercore.config.InfercoreConfig;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.infercore.inference.InferenceService;
-import io.infercore.inference.Target;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -59,8 +57,6 @@ public class OpenAiResource {
     ModelRouter router;
     @Inject
     Replies replies;
-    @Inject
-    InfercoreConfig config;
 
     @GET
     @Path("/models")
@@ -106,7 +102,6 @@ public class OpenAiResource {
         return reply(requestId, "/v1/chat/completions", b.streaming(), () -> {
             GenerationRequest draft = b.toDraft();
             return router.target(b.model()).chain(target -> {
-                refuseTools(b, target);
                 if (b.streaming()) {
                     return inference.stream(target, draft).map(s -> ChunkStream.chat(id, created, s,
                             OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
@@ -174,20 +169,6 @@ public class OpenAiResource {
                                 Supplier<Uni<? extends Multi<String>>> work) {
         Uni<Multi<String>> chunks = Uni.createFrom().<Multi<String>>deferred(work).onFailure().transform(OpenAiResource::forV1);
         return replies.stream(requestId, path, streaming ? EVENT_STREAM : MediaType.APPLICATION_JSON, chunks);
-    }
-
-    /**
-     * No engine adapter carries tool definitions yet ({@link GenerationRequest} has no place for
-     * them), so a request that relies on tools is refused rather than answered without them.
-     * When an adapter learns to pass them through, this is the one gate to open for it.
-     */
-    private void refuseTools(ChatCompletionRequest b, Target target) {
-        if (b.usesTools()) {
-            String engine = target.engineType() == null ? config.defaultEngine() : target.engineType();
-            throw new InfercoreException(ErrorKind.UNSUPPORTED, "tools (function calling) are not supported by engine '"
-                    + engine + "': infercore passes no tool definitions to its engines yet. Send the request "
-                    + "without tools, or with tool_choice \"none\"", "tools", null);
-        }
     }
 
     private Function<Throwable, String> errorChunk(String requestId) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
@@ -29,6 +28,8 @@ import dev.langchain4j.model.output.FinishReason;
 import io.infercore.engine.ChatMessage;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.StreamEvent;
+import io.infercore.engine.ToolCall;
+import io.infercore.engine.ToolCalls;
 import io.infercore.engine.UpstreamErrors;
 import io.infercore.engine.Usage;
 import io.infercore.error.ErrorKind;
@@ -51,7 +52,8 @@ import java.util.List;
  * stream is parsed as a chunk without a message and silently skipped, and the listener has no
  * end-of-body callback, so such a stream never completes; its cancel handle only exists once the
  * first token has arrived (nothing stops a request still waiting for it); and its request has no
- * {@code truncate} field. The transport adds {@code truncate} to the body LangChain4j wrote.
+ * {@code truncate} field. The transport adds {@code truncate}, and {@code tools} as declared, to
+ * the body LangChain4j wrote.
  */
 final class ChatStream {
 
@@ -59,8 +61,14 @@ final class ChatStream {
     }
 
     static Multi<StreamEvent> open(NdjsonCalls calls, String baseUrl, GenerationRequest request, OllamaOptions options) {
+        if (request.hasTools() && !request.toolChoice().isAuto()) {
+            return Multi.createFrom().failure(new InfercoreException(ErrorKind.UNSUPPORTED, "Ollama lets the model "
+                    + "decide whether to call a tool: tool_choice '" + (request.toolChoice().function() != null
+                    ? request.toolChoice().function() : request.toolChoice().mode()) + "' cannot be honoured; "
+                    + "use auto (the default), or vllm/sglang", "tool_choice", null));
+        }
         return Multi.createFrom().emitter(emitter -> {
-            Transport transport = new Transport(calls, request.model(), options.truncate(), emitter);
+            Transport transport = new Transport(calls, request, options.truncate(), emitter);
             emitter.onTermination(transport::cancel);
             OllamaStreamingChatModel model = new OllamaStreamingChatModel.OllamaStreamingChatModelBuilder()
                     .httpClientBuilder(transport)
@@ -101,19 +109,15 @@ final class ChatStream {
      * text; the validator guarantees some message does).
      */
     private static List<dev.langchain4j.data.message.ChatMessage> messages(GenerationRequest request) {
-        return request.messages().stream()
-                .filter(m -> !m.content().isBlank() || !(m.role().equals("system") || m.role().equals("user")))
-                .map(ChatStream::toLangChain4j)
+        List<ChatMessage> kept = request.messages().stream()
+                .filter(m -> m.content() == null || !m.content().isBlank()
+                        || !(m.role().equals("system") || m.role().equals("user")))
                 .toList();
-    }
-
-    private static dev.langchain4j.data.message.ChatMessage toLangChain4j(ChatMessage m) {
-        return switch (m.role()) {
+        return ToolCalls.toLangChain4j(kept, m -> switch (m.role()) {
             case "system" -> SystemMessage.from(m.content());
             case "assistant" -> AiMessage.from(m.content());
-            case "tool" -> ToolExecutionResultMessage.from(null, "tool", m.content());
             default -> UserMessage.from(m.content());
-        };
+        });
     }
 
     /** LangChain4j's callbacks, onto the emitter: content and thinking deltas, then one Done. */
@@ -130,10 +134,16 @@ final class ChatStream {
             emitter.emit(new StreamEvent.Delta(null, thinking.text()));
         }
 
+        /** Ollama sends each call whole in one chunk and reports done_reason "stop" after them. */
         @Override
         public void onCompleteResponse(ChatResponse response) {
             var usage = response.tokenUsage();
-            emitter.emit(new StreamEvent.Done(finishReason(response.finishReason()), new Usage(
+            List<ToolCall> toolCalls = ToolCalls.fromLangChain4j(response.aiMessage());
+            if (!toolCalls.isEmpty()) {
+                emitter.emit(StreamEvent.Delta.calls(toolCalls));
+            }
+            String finish = toolCalls.isEmpty() ? finishReason(response.finishReason()) : "tool_calls";
+            emitter.emit(new StreamEvent.Done(finish, new Usage(
                     usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
                     usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount())));
             transport.answered = true;
@@ -162,6 +172,7 @@ final class ChatStream {
 
         private final NdjsonCalls calls;
         private final String model;
+        private final GenerationRequest generation;
         private final boolean truncate;
         private final MultiEmitter<? super StreamEvent> emitter;
         private volatile NdjsonCall call;
@@ -170,9 +181,10 @@ final class ChatStream {
         private ServerSentEventListener listener;
         private ServerSentEventContext context;
 
-        Transport(NdjsonCalls calls, String model, boolean truncate, MultiEmitter<? super StreamEvent> emitter) {
+        Transport(NdjsonCalls calls, GenerationRequest request, boolean truncate, MultiEmitter<? super StreamEvent> emitter) {
             this.calls = calls;
-            this.model = model;
+            this.model = request.model();
+            this.generation = request;
             this.truncate = truncate;
             this.emitter = emitter;
         }
@@ -193,6 +205,9 @@ final class ChatStream {
             });
             ObjectNode body = (ObjectNode) calls.readTree(request.body());
             body.put("truncate", truncate);
+            if (generation.hasTools()) {
+                body.set("tools", ToolCalls.toolsJson(generation.tools())); // as declared; same shape as OpenAI's
+            }
             call = calls.start(model, request.url(), body.toString(), this);
             if (cancelled) {
                 call.cancel();

@@ -94,7 +94,7 @@ public class OllamaEngine implements EngineAdapter {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GENERATE, Capability.CHAT, Capability.STREAMING,
-                Capability.STRUCTURED_OUTPUT, Capability.EMBEDDINGS, Capability.HEALTH);
+                Capability.STRUCTURED_OUTPUT, Capability.TOOLS, Capability.EMBEDDINGS, Capability.HEALTH);
     }
 
     /** Checks the model with {@code /api/show}; its context length comes from {@code model_info}. */

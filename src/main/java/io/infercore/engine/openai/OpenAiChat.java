@@ -17,13 +17,14 @@ import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.GenerationResult;
 import io.infercore.engine.SamplingParams;
 import io.infercore.engine.StreamEvent;
+import io.infercore.engine.ToolCall;
+import io.infercore.engine.ToolCalls;
 import io.infercore.engine.Usage;
 import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -64,9 +65,15 @@ public final class OpenAiChat {
                     emitter.emit(new StreamEvent.Delta(null, thinking.text()));
                 }
 
+                /** Tool calls arrive whole, once the engine's fragments are joined (see {@link StreamEvent.Delta}). */
                 @Override
                 public void onCompleteResponse(ChatResponse response) {
-                    emitter.emit(new StreamEvent.Done(finishReason(response.finishReason()), usage(response.tokenUsage())));
+                    List<ToolCall> calls = ToolCalls.fromLangChain4j(response.aiMessage());
+                    if (!calls.isEmpty()) {
+                        emitter.emit(StreamEvent.Delta.calls(calls));
+                    }
+                    emitter.emit(new StreamEvent.Done(finishReason(response.finishReason(), calls),
+                            usage(response.tokenUsage())));
                     emitter.complete();
                 }
 
@@ -94,8 +101,9 @@ public final class OpenAiChat {
                 .map(response -> {
                     AiMessage message = response.aiMessage();
                     String thinking = message.thinking() == null || message.thinking().isEmpty() ? null : message.thinking();
+                    List<ToolCall> calls = ToolCalls.fromLangChain4j(message);
                     return new GenerationResult(message.text() == null ? "" : message.text(), thinking,
-                            finishReason(response.finishReason()), usage(response.tokenUsage()));
+                            finishReason(response.finishReason(), calls), usage(response.tokenUsage()), calls);
                 })
                 .onFailure().transform(http::transportError)
                 .onCancellation().invoke(call::cancel);
@@ -106,6 +114,12 @@ public final class OpenAiChat {
         Map<String, Object> custom = new java.util.LinkedHashMap<>(extras);
         if (s.seed() != null) {
             custom.put("seed", s.seed());
+        }
+        if (request.hasTools()) {
+            // As declared, not through LangChain4j's ToolSpecification: its schema model would
+            // rewrite what it cannot represent, and the engine is the one that should judge it.
+            custom.put("tools", ToolCalls.toolsJson(request.tools()));
+            custom.put("tool_choice", ToolCalls.toolChoiceJson(request.toolChoice()));
         }
         OpenAiChatRequestParameters parameters = OpenAiChatRequestParameters.builder()
                 .modelName(request.model())
@@ -119,17 +133,18 @@ public final class OpenAiChat {
     }
 
     private static List<dev.langchain4j.data.message.ChatMessage> messages(List<ChatMessage> turns) {
-        List<dev.langchain4j.data.message.ChatMessage> out = new ArrayList<>();
-        for (ChatMessage m : turns) {
-            out.add(switch (m.role()) {
-                case "system" -> SystemMessage.from(m.content());
-                case "user" -> UserMessage.from(m.content());
-                case "assistant" -> AiMessage.from(m.content());
-                default -> throw InfercoreException.invalid("messages", "Remote OpenAI-compatible engines take roles "
-                        + "system, user and assistant here; got '" + m.role() + "'");
-            });
-        }
-        return out;
+        return ToolCalls.toLangChain4j(turns, m -> switch (m.role()) {
+            case "system" -> SystemMessage.from(m.content());
+            case "user" -> UserMessage.from(m.content());
+            case "assistant" -> AiMessage.from(m.content());
+            default -> throw InfercoreException.invalid("messages", "Remote OpenAI-compatible engines take roles "
+                    + "system, user, assistant and tool; got '" + m.role() + "'");
+        });
+    }
+
+    /** {@code tool_calls} whenever the answer is calls: some servers report {@code stop} with them. */
+    static String finishReason(FinishReason reason, List<ToolCall> calls) {
+        return calls.isEmpty() ? finishReason(reason) : "tool_calls";
     }
 
     static String finishReason(FinishReason reason) {

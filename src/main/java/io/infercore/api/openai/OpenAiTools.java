@@ -1,0 +1,99 @@
+package io.infercore.api.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.infercore.engine.ToolCall;
+import io.infercore.engine.ToolChoice;
+import io.infercore.engine.ToolSpec;
+import io.infercore.error.InfercoreException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * OpenAI's function-calling fields read into the engine layer's records. Shapes are checked
+ * here (400 naming the field); the rules every entry point shares (names, uniqueness, a forced
+ * function being declared) are the inference layer's.
+ */
+final class OpenAiTools {
+
+    private static final String TOOL_SHAPE = "{type: function, function: {name, description, parameters}}";
+
+    private OpenAiTools() {
+    }
+
+    /** {@code tools}: absent, null or a list of functions. */
+    static List<ToolSpec> tools(JsonNode tools) {
+        if (tools == null || tools.isNull()) {
+            return List.of();
+        }
+        if (!tools.isArray()) {
+            throw InfercoreException.invalid("tools", "tools must be a list of " + TOOL_SHAPE);
+        }
+        List<ToolSpec> specs = new ArrayList<>(tools.size());
+        for (int i = 0; i < tools.size(); i++) {
+            JsonNode tool = tools.get(i);
+            JsonNode function = tool.path("function");
+            if (!tool.isObject() || !"function".equals(tool.path("type").asText("function")) || !function.isObject()) {
+                throw InfercoreException.invalid("tools", "tools[" + i + "] must be " + TOOL_SHAPE
+                        + " (only function tools exist)");
+            }
+            JsonNode parameters = function.get("parameters");
+            if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
+                throw InfercoreException.invalid("tools", "tools[" + i + "].function.parameters must be a JSON Schema "
+                        + "object");
+            }
+            JsonNode description = function.get("description");
+            specs.add(new ToolSpec(function.path("name").isTextual() ? function.get("name").asText() : null,
+                    description != null && description.isTextual() ? description.asText() : null,
+                    parameters instanceof ObjectNode object ? object : null));
+        }
+        return specs;
+    }
+
+    /** {@code tool_choice}: none, auto, required, or one named function; null when absent. */
+    static ToolChoice choice(JsonNode choice) {
+        if (choice == null || choice.isNull()) {
+            return null;
+        }
+        if (choice.isTextual()) {
+            String mode = choice.asText();
+            if (!mode.equals("none") && !mode.equals("auto") && !mode.equals("required")) {
+                throw InfercoreException.invalid("tool_choice", "tool_choice must be none, auto, required or "
+                        + "{type: function, function: {name}}, got '" + mode + "'");
+            }
+            return new ToolChoice(mode, null);
+        }
+        JsonNode name = choice.path("function").path("name");
+        if (!choice.isObject() || !name.isTextual() || name.asText().isBlank()) {
+            throw InfercoreException.invalid("tool_choice", "tool_choice must be none, auto, required or "
+                    + "{type: function, function: {name}}");
+        }
+        return ToolChoice.function(name.asText());
+    }
+
+    /** An assistant turn's {@code tool_calls}; arguments sent as an object are taken as its JSON text. */
+    static List<ToolCall> calls(int turn, JsonNode calls) {
+        if (calls == null || calls.isNull()) {
+            return List.of();
+        }
+        String where = "messages[" + turn + "].tool_calls";
+        if (!calls.isArray()) {
+            throw InfercoreException.invalid("messages", where + " must be a list of {id, type: function, "
+                    + "function: {name, arguments}}");
+        }
+        List<ToolCall> out = new ArrayList<>(calls.size());
+        for (int i = 0; i < calls.size(); i++) {
+            JsonNode call = calls.get(i);
+            JsonNode function = call.path("function");
+            JsonNode arguments = function.path("arguments");
+            if (!call.isObject() || !function.path("name").isTextual() || !(arguments.isTextual() || arguments.isObject())) {
+                throw InfercoreException.invalid("messages", where + "[" + i + "] needs function.name and "
+                        + "function.arguments (a JSON string)");
+            }
+            out.add(new ToolCall(call.path("id").isTextual() ? call.get("id").asText() : null,
+                    function.get("name").asText(), arguments.isTextual() ? arguments.asText() : arguments.toString()));
+        }
+        return out;
+    }
+}

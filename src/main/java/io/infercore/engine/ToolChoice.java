@@ -1,0 +1,22 @@
+package io.infercore.engine;
+
+/**
+ * Whether and which tool the model must call: {@code auto} (the model decides), {@code required}
+ * (some tool), or a forced {@code function}. {@code none} never reaches an engine: the request is
+ * sent without its tools instead.
+ *
+ * @param mode     auto or required; ignored when {@code function} is set
+ * @param function the one function to call, or null
+ */
+public record ToolChoice(String mode, String function) {
+
+    public static final ToolChoice AUTO = new ToolChoice("auto", null);
+
+    public static ToolChoice function(String name) {
+        return new ToolChoice("function", name);
+    }
+
+    public boolean isAuto() {
+        return function == null && "auto".equals(mode);
+    }
+}

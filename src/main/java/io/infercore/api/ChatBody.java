@@ -1,11 +1,15 @@
 package io.infercore.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.infercore.engine.ChatMessage;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.SamplingParams;
+import io.infercore.engine.ToolChoice;
 import io.infercore.inference.Target;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -23,20 +27,39 @@ public record ChatBody(
         @Schema(description = "Random seed for reproducible sampling") Long seed,
         @Schema(description = "true: answer as text/event-stream (delta, done, error events)") Boolean stream,
         @Schema(description = "Engine-specific extras (e.g. grammar, regex, top_k); refused where unsupported") Map<String, Object> engineArgs,
-        @Schema(description = "Enable or disable the model's thinking mode where supported") Boolean thinking) {
+        @Schema(description = "Enable or disable the model's thinking mode where supported") Boolean thinking,
+        @Schema(description = "Functions the model may call, OpenAI's shape: [{type: function, function: {name, "
+                + "description, parameters}}]; ollama, vllm and sglang only") JsonNode tools,
+        @Schema(description = "auto (default), required, none (run without the tools) or {type: function, "
+                + "function: {name}}") JsonNode toolChoice) {
 
     /** One turn. */
     @Schema(description = "A chat message")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Message(
             @Schema(description = "system, user, assistant or tool", required = true) String role,
-            @Schema(description = "Text of the message", required = true) String content) {
+            @Schema(description = "Text of the message; may be null on an assistant turn with tool_calls",
+                    required = true) String content,
+            @Schema(description = "Assistant turn: the calls it made, [{id, type: function, function: {name, "
+                    + "arguments}}]") JsonNode toolCalls,
+            @Schema(description = "Tool turn: the id of the call this result answers") String toolCallId) {
+
+        public Message(String role, String content) {
+            this(role, content, null, null);
+        }
     }
 
     GenerationRequest toRequest() {
-        List<ChatMessage> turns = messages == null ? null
-                : messages.stream().map(m -> m == null ? null : new ChatMessage(m.role(), m.content())).toList();
-        return new GenerationRequest(null, null, turns == null ? List.of() : turns,
-                new SamplingParams(maxTokens, temperature, topP, stop, seed), null, engineArgs, thinking);
+        List<ChatMessage> turns = new ArrayList<>();
+        for (int i = 0; messages != null && i < messages.size(); i++) {
+            Message m = messages.get(i);
+            turns.add(m == null ? null : new ChatMessage(m.role(), m.content(), ToolFields.calls(i, m.toolCalls()),
+                    m.toolCallId()));
+        }
+        ToolChoice choice = ToolFields.choice(toolChoice);
+        boolean disabled = choice != null && "none".equals(choice.mode());
+        return new GenerationRequest(null, null, turns, new SamplingParams(maxTokens, temperature, topP, stop, seed),
+                null, engineArgs, thinking, disabled ? null : ToolFields.tools(tools), disabled ? null : choice);
     }
 
     Target target() {

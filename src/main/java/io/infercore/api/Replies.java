@@ -42,7 +42,10 @@ public class Replies {
         return restMulti(reply);
     }
 
-    /** The seed's SSE stream: {@code delta} events, then {@code done}, or {@code error}. */
+    /**
+     * The seed's SSE stream: {@code delta} events, then {@code done}, or {@code error}; a model
+     * calling functions adds one {@code tool_calls} event per batch of whole calls before {@code done}.
+     */
     public Multi<String> sse(String requestId, Uni<OpenStream> open) {
         Uni<Reply> reply = open
                 .map(stream -> new Reply(200, "text/event-stream", requestId, frames(requestId, stream)))
@@ -62,6 +65,9 @@ public class Replies {
         return stream.events()
                 .map(event -> {
                     if (event instanceof StreamEvent.Delta d) {
+                        if (!d.toolCalls().isEmpty()) {
+                            return frame("tool_calls", Map.of("tool_calls", ToolFields.data(d.toolCalls())));
+                        }
                         return d.reasoning() == null ? textDelta(d.text()) : frame("delta", deltaWithReasoning(d));
                     }
                     return frame("done", doneData(stream, (StreamEvent.Done) event));

@@ -2,6 +2,7 @@ package io.infercore.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infercore.inference.Completion;
 import io.infercore.inference.StructuredResult;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -12,6 +13,9 @@ import java.util.List;
 /** The {@code data} of the generation endpoints. */
 @RegisterForReflection // with its nested records: written by Replies, not through a resource signature
 public final class ReplyData {
+
+    /** For the reply message's tool_calls (a JSON tree, as requests carry them; names have no case to convert). */
+    private static final ObjectMapper TREES = new ObjectMapper();
 
     private ReplyData() {
     }
@@ -40,13 +44,17 @@ public final class ReplyData {
             @Schema(description = "Reasoning text, when the model produced any") String reasoning,
             @Schema(description = "Model that answered") String modelName,
             @Schema(description = "Engine that answered") String engineType,
-            @Schema(description = "stop or length") String finishReason,
-            UsageData usage) {
+            @Schema(description = "stop, length or tool_calls") String finishReason,
+            UsageData usage,
+            @Schema(description = "The calls the model asked for (finish_reason tool_calls); absent when none")
+            List<ToolCallData> toolCalls) {
 
         static Chatted of(Completion c) {
-            return new Chatted(c.result().text(), new ChatBody.Message("assistant", c.result().text()),
-                    c.result().reasoning(), c.modelName(), c.engineType(), c.result().finishReason(),
-                    UsageData.of(c.result().usage()));
+            List<ToolCallData> calls = ToolFields.data(c.result().toolCalls());
+            ChatBody.Message message = new ChatBody.Message("assistant", c.result().text(),
+                    calls == null ? null : TREES.valueToTree(calls), null);
+            return new Chatted(c.result().text(), message, c.result().reasoning(), c.modelName(), c.engineType(),
+                    c.result().finishReason(), UsageData.of(c.result().usage()), calls);
         }
     }
 

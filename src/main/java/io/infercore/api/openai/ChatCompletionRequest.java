@@ -2,6 +2,7 @@ package io.infercore.api.openai;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infercore.api.ToolFields;
 import io.infercore.engine.ChatMessage;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.ToolChoice;
@@ -94,8 +95,8 @@ public record ChatCompletionRequest(
         for (int i = 0; i < messages.size(); i++) {
             turns.add(turn(i, messages.get(i)));
         }
-        ToolChoice choice = OpenAiTools.choice(toolChoice);
-        List<ToolSpec> functions = OpenAiTools.tools(tools);
+        ToolChoice choice = ToolFields.choice(toolChoice);
+        List<ToolSpec> functions = ToolFields.tools(tools);
         boolean disabled = choice != null && "none".equals(choice.mode());
         return new GenerationRequest(null, null, turns,
                 OpenAiParams.sampling(maxTokens, maxCompletionTokens, temperature, topP, stop, seed),
@@ -116,7 +117,7 @@ public record ChatCompletionRequest(
             throw InfercoreException.invalid("messages", "messages[" + i + "] must be an object with role and content");
         }
         String role = "developer".equals(m.role()) ? "system" : m.role();
-        return new ChatMessage(role, text(i, m.content()), OpenAiTools.calls(i, m.toolCalls()), m.toolCallId());
+        return new ChatMessage(role, text(i, m.content()), ToolFields.calls(i, m.toolCalls()), m.toolCallId());
     }
 
     /** A string, or the text parts of a content list joined; other parts (images, audio) are refused. */

@@ -2,7 +2,8 @@ package io.infercore.api.openai;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.infercore.engine.GenerationResult;
-import io.infercore.engine.ToolCall;
+import io.infercore.api.ToolCallData;
+import io.infercore.api.ToolFields;
 import io.infercore.engine.Usage;
 import io.infercore.inference.Completion;
 import io.infercore.inference.EmbeddingCompletion;
@@ -45,8 +46,7 @@ public final class OpenAiReplies {
             OpenAiUsage usage) {
         static ChatCompletion of(String id, long created, Completion c) {
             GenerationResult r = c.result();
-            List<ToolCallItem> calls = r.toolCalls().isEmpty() ? null
-                    : r.toolCalls().stream().map(ToolCallItem::of).toList();
+            List<ToolCallData> calls = ToolFields.data(r.toolCalls());
             String content = calls != null && (r.text() == null || r.text().isEmpty()) ? null : r.text();
             AssistantMessage message = new AssistantMessage("assistant", content, r.reasoning(), null, calls);
             return new ChatCompletion(id, "chat.completion", created, c.modelName(),
@@ -72,24 +72,7 @@ public final class OpenAiReplies {
             @JsonInclude(JsonInclude.Include.NON_NULL) String reasoningContent,
             @Schema(description = "Always null") String refusal,
             @Schema(description = "The calls the model asked for (finish_reason tool_calls); absent when none")
-            @JsonInclude(JsonInclude.Include.NON_NULL) List<ToolCallItem> toolCalls) {
-    }
-
-    /** One call; {@code arguments} is JSON text as the model wrote it: parse and check it before running anything. */
-    @Schema(name = "OpenAiToolCall", description = "A function call the model asked for")
-    public record ToolCallItem(
-            @Schema(description = "Pairs the call with the tool message that answers it (tool_call_id)") String id,
-            @Schema(description = "function") String type,
-            FunctionCall function) {
-        static ToolCallItem of(ToolCall call) {
-            return new ToolCallItem(call.id(), "function", new FunctionCall(call.name(), call.arguments()));
-        }
-    }
-
-    @Schema(name = "OpenAiFunctionCall", description = "The function and its arguments")
-    public record FunctionCall(
-            @Schema(description = "Function name, one of the request's tools") String name,
-            @Schema(description = "Arguments as a JSON string") String arguments) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<ToolCallData> toolCalls) {
     }
 
     @Schema(name = "OpenAiTextCompletion", description = "OpenAI text completion")

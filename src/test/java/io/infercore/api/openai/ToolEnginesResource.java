@@ -13,14 +13,14 @@ import java.util.Map;
  */
 public class ToolEnginesResource implements QuarkusTestResourceLifecycleManager {
 
-    static final String VLLM_MODEL = "Qwen/Qwen2.5-1.5B-Instruct";
-    static final String SGLANG_MODEL = "Qwen/Qwen2.5-7B-Instruct";
-    static final String OLLAMA_MODEL = "llama3.2";
-    static final String OLLAMA_NO_TOOLS = "smollm-notools";
+    public static final String VLLM_MODEL = "Qwen/Qwen2.5-1.5B-Instruct";
+    public static final String SGLANG_MODEL = "Qwen/Qwen2.5-7B-Instruct";
+    public static final String OLLAMA_MODEL = "llama3.2";
+    public static final String OLLAMA_NO_TOOLS = "smollm-notools";
 
-    static FakeEngineProcess vllm;
-    static FakeEngineProcess sglang;
-    static FakeEngineProcess ollama;
+    public static FakeEngineProcess vllm;
+    public static FakeEngineProcess sglang;
+    public static FakeEngineProcess ollama;
 
     @Override
     public Map<String, String> start() {

@@ -1,4 +1,4 @@
-package io.infercore.api.openai;
+package io.infercore.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,19 +11,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * OpenAI's function-calling fields read into the engine layer's records. Shapes are checked
+ * Function-calling fields, in OpenAI's shape on both APIs ({@code /v1} and {@code /api/v1}),
+ * read into the engine layer's records. Shapes are checked
  * here (400 naming the field); the rules every entry point shares (names, uniqueness, a forced
  * function being declared) are the inference layer's.
  */
-final class OpenAiTools {
+public final class ToolFields {
 
     private static final String TOOL_SHAPE = "{type: function, function: {name, description, parameters}}";
 
-    private OpenAiTools() {
+    private ToolFields() {
     }
 
     /** {@code tools}: absent, null or a list of functions. */
-    static List<ToolSpec> tools(JsonNode tools) {
+    public static List<ToolSpec> tools(JsonNode tools) {
         if (tools == null || tools.isNull()) {
             return List.of();
         }
@@ -52,7 +53,7 @@ final class OpenAiTools {
     }
 
     /** {@code tool_choice}: none, auto, required, or one named function; null when absent. */
-    static ToolChoice choice(JsonNode choice) {
+    public static ToolChoice choice(JsonNode choice) {
         if (choice == null || choice.isNull()) {
             return null;
         }
@@ -72,8 +73,13 @@ final class OpenAiTools {
         return ToolChoice.function(name.asText());
     }
 
+    /** The calls in a reply, as both APIs write them. */
+    public static List<ToolCallData> data(List<ToolCall> calls) {
+        return calls.isEmpty() ? null : calls.stream().map(ToolCallData::of).toList();
+    }
+
     /** An assistant turn's {@code tool_calls}; arguments sent as an object are taken as its JSON text. */
-    static List<ToolCall> calls(int turn, JsonNode calls) {
+    public static List<ToolCall> calls(int turn, JsonNode calls) {
         if (calls == null || calls.isNull()) {
             return List.of();
         }

@@ -8,6 +8,7 @@ import io.infercore.engine.EngineAdapterContractTest;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.SamplingParams;
 import io.infercore.engine.StreamEvent;
+import io.infercore.engine.ToolSpec;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.quarkus.test.common.TestResourceScope;
@@ -142,6 +143,19 @@ class OllamaRealServerIT extends EngineAdapterContractTest {
                 () -> ollama.generate(thinking).await().atMost(WAIT));
         assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
         assertThat(e.getMessage()).contains("does not support thinking");
+    }
+
+    /** The real server reads the tools our transport adds to /api/chat: a model without the capability refuses them. */
+    @Test
+    void should_relay_the_real_refusal_of_tools_on_a_model_without_the_capability() {
+        GenerationRequest tools = new GenerationRequest(RealOllamaResource.MODEL + ":latest", null,
+                List.of(new ChatMessage("user", "weather in Rome?")), new SamplingParams(4, null, null, List.of(), null),
+                null, Map.of(), null, List.of(new ToolSpec("get_weather", "Weather in a city", null)),
+                null);
+        InfercoreException e = catchThrowableOfType(InfercoreException.class,
+                () -> ollama.generate(tools).await().atMost(WAIT));
+        assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
+        assertThat(e.getMessage()).contains("does not support tools");
     }
 
     @Test

@@ -182,13 +182,13 @@ if [ -f "$GGUF" ]; then
   PORT=$(free_port); T0=$(now_ms)
   infercore "$WORK/embedded.log" -Dquarkus.http.port="$PORT" -Dinfercore.llamacpp.model_path="$(realpath "$GGUF")" \
     -Dinfercore.default_model_name=bench -Dinfercore.llamacpp.threads=1 -Dinfercore.llamacpp.parallel=4 \
-    -Dinfercore.llamacpp.context_length=2048
+    -Dinfercore.llamacpp.context_length=512
   wait_http "http://127.0.0.1:$PORT/q/health/ready" "$SVC_PID" 120
   echo "$(( $(now_ms) - T0 ))" >"$R/startup_model.txt"
   mkdir -p "$WORK/llama"
   LLAMA_JAR=$(find "$APP/lib" -name "de.kherud.llama-*.jar" | head -n1)
   "$JAVA" -Dde.kherud.llama.tmpdir="$WORK/llama" -cp "$LLAMA_JAR" bench/EmbeddedThroughput.java "$(realpath "$GGUF")" \
-    "http://127.0.0.1:$PORT" "$EMB_ROUNDS" "$EMB_TOKENS" 4 | tail -n1 >"$R/embedded.json"
+    "http://127.0.0.1:$PORT" "$EMB_ROUNDS" "$EMB_TOKENS" 4 2>"$WORK/embedded-direct.log" | tail -n1 >"$R/embedded.json"
   stop_pid "$SVC_PID"
 else
   echo "no GGUF at $GGUF: embedded scenario skipped" >&2

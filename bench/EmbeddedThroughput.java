@@ -19,7 +19,11 @@ import java.util.regex.Pattern;
  * run so both see the same machine: java-llama.cpp called directly in this JVM, and
  * POST /api/v1/llm/generate on a running infercore service (JSON and SSE).
  *
- * <p>Usage: java -cp llama.jar bench/EmbeddedThroughput.java GGUF SERVICE_URL ROUNDS TOKENS
+ * <p>With CONCURRENT &gt; 0, CONCURRENT identical JSON requests are then sent at once (after one
+ * unmeasured burst), rounds times: each request's wall time, the spread max/min per burst (a fair
+ * queue serves equal requests in equal time) and the aggregate tokens/s are reported.
+ *
+ * <p>Usage: java -cp llama.jar bench/EmbeddedThroughput.java GGUF SERVICE_URL ROUNDS TOKENS [CONCURRENT]
  */
 public class EmbeddedThroughput {
 
@@ -30,6 +34,7 @@ public class EmbeddedThroughput {
         String service = args[1];
         int rounds = Integer.parseInt(args[2]);
         int tokens = Integer.parseInt(args[3]);
+        int concurrent = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         String prompt = "Once upon a time";
 
         LlamaModel.setLogger(LogFormat.TEXT, (level, msg) -> { });
@@ -57,9 +62,10 @@ public class EmbeddedThroughput {
             System.out.printf("direct java-llama.cpp   %8.0f tok/s (median of %d)%n", md, rounds);
             System.out.printf("service /generate JSON  %8.0f tok/s  ratio %.3f%n", mj, mj / md);
             System.out.printf("service /generate SSE   %8.0f tok/s  ratio %.3f%n", ms, ms / md);
-            System.out.printf("{\"tokens\":%d,\"rounds\":%d,\"direct_tok_s\":%.1f,\"service_json_tok_s\":%.1f,"
-                    + "\"service_sse_tok_s\":%.1f,\"ratio_json\":%.3f,\"ratio_sse\":%.3f}%n",
-                    tokens, rounds, md, mj, ms, mj / md, ms / md);
+            String burst = concurrent > 0 ? concurrent(http, service, body + "}", concurrent, rounds) : "";
+            System.out.printf(java.util.Locale.ROOT, "{\"tokens\":%d,\"rounds\":%d,\"direct_tok_s\":%.1f,"
+                    + "\"service_json_tok_s\":%.1f,\"service_sse_tok_s\":%.1f,\"ratio_json\":%.3f,\"ratio_sse\":%.3f%s}%n",
+                    tokens, rounds, md, mj, ms, mj / md, ms / md, burst);
         }
         // java-llama.cpp leaves a non-daemon native thread after close() (upstream issue #116).
         System.exit(0);
@@ -96,6 +102,52 @@ public class EmbeddedThroughput {
             throw new IllegalStateException("stream did not finish: " + response.body());
         }
         return count / seconds;
+    }
+
+    /** Bursts of n concurrent requests: {@code ,"concurrent":n,"spread_max_min":..,"burst_tok_s":..,"request_s":[..]}. */
+    static String concurrent(HttpClient http, String service, String body, int n, int rounds) throws Exception {
+        List<Double> spreads = new ArrayList<>();
+        List<Double> rates = new ArrayList<>();
+        List<Double> last = new ArrayList<>();
+        for (int round = -1; round < Math.max(3, rounds / 3); round++) {
+            List<java.util.concurrent.CompletableFuture<double[]>> calls = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                calls.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        double rate = viaService(http, service, body, false);
+                        return new double[] {(System.nanoTime() - start) / 1e9, rate};
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r);
+                    t.setDaemon(true);
+                    return t;
+                })));
+            }
+            List<Double> times = new ArrayList<>();
+            double tokensDone = 0;
+            for (var call : calls) {
+                double[] r = call.join();
+                times.add(r[0]);
+                tokensDone += r[0] * r[1];
+            }
+            double wall = (System.nanoTime() - start) / 1e9;
+            if (round >= 0) {
+                spreads.add(Collections.max(times) / Collections.min(times));
+                rates.add(tokensDone / wall);
+                last = times;
+            }
+        }
+        System.out.printf("service %d concurrent    %8.0f tok/s  max/min request time %.2f%n", n, median(rates),
+                median(spreads));
+        StringBuilder times = new StringBuilder();
+        for (double t : last) {
+            times.append(times.length() == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT, "%.3f", t));
+        }
+        return String.format(java.util.Locale.ROOT, ",\"concurrent\":%d,\"spread_max_min\":%.3f,\"burst_tok_s\":%.1f,"
+                + "\"request_s\":[%s]", n, median(spreads), median(rates), times);
     }
 
     static double median(List<Double> values) {

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Turns the raw results of bench/run.sh into the table and the closing JSON line.
+
+Usage: report.py RESULTS_DIR key=value...   (the key=values describe the run: machine, versions,
+parameters; they go into the JSON under "run"). Added latency = a target's percentile minus the
+direct percentile at the same rate; a missing result is null, never a guess.
+"""
+import json
+import os
+import statistics
+import sys
+
+R = sys.argv[1]
+run = dict(a.split("=", 1) for a in sys.argv[2:])
+for k in ("quick", "secs", "sat_conns", "streams", "stream_tokens", "token_ms", "cores"):
+    run[k] = int(run[k]) if run.get(k, "").isdigit() else run.get(k)
+for k in ("load_delay_s", "load1_start", "load1_end", "gateway_rss_after_load_mb"):
+    try:
+        run[k] = float(run[k])
+    except (KeyError, ValueError):
+        run[k] = None
+TARGETS = ["direct", "nginx", "infercore_api", "infercore_v1"]
+GATEWAYS = ["infercore_api", "infercore_v1"]
+NGINX_FLOOR_MS = 0.05
+
+
+def load(name):
+    path = os.path.join(R, name)
+    try:
+        with open(path) as f:
+            return json.loads(f.read().strip().splitlines()[-1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def lines(name):
+    try:
+        with open(os.path.join(R, name)) as f:
+            return [l.split() for l in f if l.strip()]
+    except OSError:
+        return []
+
+
+def sub(a, b):
+    return None if a is None or b is None else round(a - b, 3)
+
+
+def div(a, b):
+    return None if a is None or b in (None, 0) else round(a / b, 3)
+
+
+def le(v, limit):
+    return None if v is None else v <= limit
+
+
+def ge(v, limit):
+    return None if v is None else v >= limit
+
+
+out = {"run": run, "chat": {}, "saturation": {}, "streaming": {}, "startup": {}, "launch": {}, "embedded": None}
+rates = sorted({int(f.split("_")[1]) for f in os.listdir(R) if f.startswith("rate_")})
+for rate in rates:
+    res = {t: load(f"rate_{rate}_{t}.json") for t in TARGETS}
+    d = res["direct"] or {}
+    entry = {}
+    for t in TARGETS:
+        x = res[t] or {}
+        entry[t] = {"p50_ms": x.get("p50_ms"), "p99_ms": x.get("p99_ms"), "achieved_rps": x.get("achieved_rps"),
+                    "errors": x.get("errors")}
+        if t != "direct":
+            entry[t]["added_p50_ms"] = sub(x.get("p50_ms"), d.get("p50_ms"))
+            entry[t]["added_p99_ms"] = sub(x.get("p99_ms"), d.get("p99_ms"))
+    # nginx's added p50 on loopback is a few microseconds and can come out negative (noise):
+    # it is floored at NGINX_FLOOR_MS so that the ratio means something.
+    ng = entry["nginx"]["added_p50_ms"]
+    ng = None if ng is None else max(ng, NGINX_FLOOR_MS)
+    for g in GATEWAYS:
+        entry[g]["added_p50_vs_nginx"] = div(entry[g]["added_p50_ms"], ng)
+        entry[g]["target_p50_met"] = le(entry[g]["added_p50_vs_nginx"], 1.5)
+        if rate == 2000:
+            entry[g]["target_p99_met"] = le(entry[g]["added_p99_ms"], 2.0)
+    out["chat"][str(rate)] = entry
+
+sat = {t: load(f"sat_{t}.json") or {} for t in TARGETS}
+for t in TARGETS:
+    out["saturation"][t] = {"rps": sat[t].get("rps"), "p50_ms": sat[t].get("p50_ms"), "p99_ms": sat[t].get("p99_ms"),
+                            "errors": sat[t].get("errors")}
+for g in GATEWAYS:
+    out["saturation"][g]["vs_nginx"] = div(sat[g].get("rps"), sat["nginx"].get("rps"))
+    out["saturation"][g]["target_met"] = ge(out["saturation"][g]["vs_nginx"], 0.5)
+
+sse = {t: load(f"sse_{t}.json") or {} for t in TARGETS}
+for t in TARGETS:
+    e = {"tok_s": sse[t].get("tok_s"), "gap_p50_ms": sse[t].get("gap_p50_ms"), "gap_p99_ms": sse[t].get("gap_p99_ms"),
+         "tokens": sse[t].get("tokens"), "errors": sse[t].get("errors")}
+    if t != "direct":
+        e["tok_s_vs_direct"] = div(e["tok_s"], sse["direct"].get("tok_s"))
+        e["added_gap_p99_ms"] = sub(e["gap_p99_ms"], sse["direct"].get("gap_p99_ms"))
+    if t in GATEWAYS:
+        e["target_met"] = (None if e["tok_s_vs_direct"] is None or e["added_gap_p99_ms"] is None
+                           else e["tok_s_vs_direct"] >= 0.9 and e["added_gap_p99_ms"] <= 1.0)
+    out["streaming"][t] = e
+
+st = lines("startup.txt")
+if st:
+    ready = statistics.median(float(s[0]) for s in st)
+    rss = statistics.median(float(s[1]) for s in st)
+    out["startup"] = {"ready_ms": ready, "ready_ms_all": [float(s[0]) for s in st], "idle_rss_mb": rss,
+                      "target_ready_met": ready <= 1500, "target_rss_met": rss <= 150}
+model = lines("startup_model.txt")
+if model and st:
+    out["startup"]["ready_with_model_ms"] = float(model[0][0])
+    out["startup"]["model_load_ms"] = round(float(model[0][0]) - out["startup"]["ready_ms"], 1)
+
+delay = (run["load_delay_s"] or 0) * 1000
+la = lines("launch.txt")
+if la:
+    totals = [float(l[0]) * 1000 for l in la]
+    statuses = [l[2] if len(l) > 2 else "?" for l in la]
+    over = statistics.median(totals) - delay
+    out["launch"] = {"delay_ms": delay, "start_to_running_ms": [round(t, 1) for t in totals], "statuses": statuses,
+                     "overhead_ms": round(over, 1), "target_met": over <= 300 and all(s == "running" for s in statuses)}
+    fake = lines("fake_start.txt")
+    if fake:
+        f = statistics.median(float(x[0]) for x in fake)
+        out["launch"]["fake_alone_overhead_ms"] = round(f - delay, 1)
+        out["launch"]["infercore_share_ms"] = round(over - (f - delay), 1)
+
+emb = load("embedded.json")
+if emb:
+    emb["target_ratio_met"] = emb.get("ratio_json", 0) >= 0.9
+    emb["target_fairness_met"] = le(emb.get("spread_max_min"), 1.5)
+    out["embedded"] = emb
+
+
+def f(v, fmt="{:.2f}"):
+    return "-" if v is None else fmt.format(v)
+
+
+def ok(v):
+    return "" if v is None else ("ok" if v else "MISS")
+
+
+print(f"\ninfercore benchmark  ({run.get('cores')} cores, {run.get('cpu')}, {run.get('jdk')}, "
+      f"load1 {run['load1_start']} -> {run['load1_end']}, {'quick' if run.get('quick') else 'full'})")
+print("\nNon-streaming chat, latency ms (added = minus direct)")
+print(f"{'rate':>6} {'target':<14} {'p50':>7} {'p99':>7} {'+p50':>7} {'+p99':>7} {'+p50/nginx':>10}  target")
+for rate, entry in out["chat"].items():
+    for t in TARGETS:
+        e = entry[t]
+        tgt = ""
+        if t in GATEWAYS:
+            tgt = ok(e.get("target_p50_met")) + (" / p99 " + ok(e.get("target_p99_met")) if "target_p99_met" in e else "")
+        print(f"{rate:>6} {t:<14} {f(e['p50_ms'], '{:.3f}'):>7} {f(e['p99_ms'], '{:.3f}'):>7} "
+              f"{f(e.get('added_p50_ms'), '{:.3f}'):>7} {f(e.get('added_p99_ms'), '{:.3f}'):>7} "
+              f"{f(e.get('added_p50_vs_nginx')):>10}  {tgt}")
+print(f"\nSaturation ({run.get('sat_conns')} connections)")
+for t in TARGETS:
+    e = out["saturation"][t]
+    print(f"  {t:<14} {f(e['rps'], '{:.0f}'):>7} req/s  p50 {f(e['p50_ms'], '{:.2f}')} ms"
+          + (f"  {f(e['vs_nginx'])}x nginx  {ok(e['target_met'])}" if t in GATEWAYS else ""))
+print(f"\nStreaming ({run.get('streams')} streams x {run.get('stream_tokens')} tokens, {run.get('token_ms')} ms apart)")
+for t in TARGETS:
+    e = out["streaming"][t]
+    print(f"  {t:<14} {f(e['tok_s'], '{:.0f}'):>7} tok/s  gap p50 {f(e['gap_p50_ms'])} p99 {f(e['gap_p99_ms'])} ms"
+          + (f"  {f(e['tok_s_vs_direct'])}x direct, +p99 {f(e['added_gap_p99_ms'])} ms" if t != "direct" else "")
+          + (f"  {ok(e['target_met'])}" if t in GATEWAYS else ""))
+s = out["startup"]
+if s:
+    print(f"\nStart-up to ready {f(s['ready_ms'], '{:.0f}')} ms {ok(s['target_ready_met'])}, idle RSS "
+          f"{f(s['idle_rss_mb'], '{:.0f}')} MB {ok(s['target_rss_met'])}"
+          + (f", with the model {f(s.get('ready_with_model_ms'), '{:.0f}')} ms (load {f(s.get('model_load_ms'), '{:.0f}')} ms)"
+             if "ready_with_model_ms" in s else ""))
+la = out["launch"]
+if la:
+    print(f"Launch overhead {f(la['overhead_ms'], '{:.0f}')} ms over a {la['delay_ms']:.0f} ms load "
+          f"(fake vLLM alone {f(la.get('fake_alone_overhead_ms'), '{:.0f}')} ms) {ok(la['target_met'])}")
+if emb:
+    print(f"Embedded: direct {emb['direct_tok_s']:.0f} tok/s, service JSON {emb['ratio_json']:.3f}x, SSE "
+          f"{emb['ratio_sse']:.3f}x {ok(emb['target_ratio_met'])}; {emb.get('concurrent')} concurrent: max/min "
+          f"{f(emb.get('spread_max_min'))} {ok(emb['target_fairness_met'])}, {f(emb.get('burst_tok_s'), '{:.0f}')} tok/s")
+print(json.dumps(out, separators=(",", ":")))

@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# The benchmark harness (docs/BENCHMARKS.md): infercore against nginx and a direct backend, the
+# embedded engine against java-llama.cpp, start-up, idle RSS and launch overhead, in one run.
+# Builds nothing: uses the packaged service (./mvnw -B package -DskipTests first). Starts every
+# process it needs on 127.0.0.1, stops them all on exit, prints a table and, as its last line,
+# one JSON object with every figure.
+#
+#   bench/run.sh [--quick] [--jar PATH/quarkus-run.jar] [--gguf MODEL.gguf] [--keep DIR]
+#
+# INFERCORE_JAR and BENCH_GGUF set the same as --jar and --gguf. --quick: shorter runs (under
+# 3 minutes), same scenarios. --keep DIR: keep the raw results and logs there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+QUICK=0
+JAR=${INFERCORE_JAR:-target/quarkus-app/quarkus-run.jar}
+GGUF=${BENCH_GGUF:-../shared/models/stories260K.gguf}
+KEEP=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --jar) JAR=$2; shift ;;
+    --gguf) GGUF=$2; shift ;;
+    --keep) KEEP=$2; shift ;;
+    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "$QUICK" = 1 ]; then
+  SECS=3; WARM=1; SAT_CONNS=32; EMB_ROUNDS=3; EMB_TOKENS=200; STARTS=1; LAUNCHES=2; IDLE=3
+else
+  SECS=15; WARM=3; SAT_CONNS=64; EMB_ROUNDS=9; EMB_TOKENS=400; STARTS=3; LAUNCHES=5; IDLE=10
+fi
+RATES="500 2000"
+STREAMS=100; STREAM_TOKENS=500; TOKEN_MS=${BENCH_TOKEN_MS:-10}
+LOAD_DELAY=1.0   # the fake vLLM's load time in the launch-overhead scenario, seconds
+MODEL=bench-model
+
+# ---- prerequisites: a JDK 17+, curl, python3 (fake vLLM), nginx ----
+if [ -z "${JAVA_HOME:-}" ] && [ -f scripts/java-env.sh ]; then source scripts/java-env.sh; fi
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+JAVAC=${JAVA_HOME:+$JAVA_HOME/bin/}javac
+need_apt=()
+command -v curl >/dev/null || need_apt+=(curl)
+command -v python3 >/dev/null || need_apt+=(python3)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+command -v "$JAVAC" >/dev/null || need_apt+=(openjdk-17-jdk-headless)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing ${need_apt[*]} (apt-get)" >&2
+  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_apt[@]}") >&2
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -f "$JAR" ] || { echo "no packaged service at $JAR; run ./mvnw -B package -DskipTests (or pass --jar)" >&2; exit 2; }
+APP=$(cd "$(dirname "$JAR")" && pwd)
+JAR="$APP/$(basename "$JAR")"
+
+# ---- everything started is stopped on exit ----
+WORK=$(mktemp -d /tmp/infercore-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true
+  if [ -n "$KEEP" ]; then mkdir -p "$KEEP" && cp -r "$WORK"/. "$KEEP"/; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now_ms() { date +%s%3N; }
+wait_http() { # URL PID SECONDS: until URL answers 2xx
+  local end=$(( $(now_ms) + $3 * 1000 ))
+  until curl -sf -o /dev/null "$1"; do
+    kill -0 "$2" 2>/dev/null || { echo "process $2 died before $1 answered" >&2; return 1; }
+    [ "$(now_ms)" -lt "$end" ] || { echo "timeout waiting for $1" >&2; return 1; }
+    sleep 0.01
+  done
+}
+rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+stop_pid() { kill "$1" 2>/dev/null || true; for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; kill -9 "$1" 2>/dev/null || true; }
+infercore() { # LOG ARGS...: starts the service, sets SVC_PID
+  local log=$1; shift
+  "$JAVA" -Dquarkus.log.level=WARN -Dinfercore.models_dir="$WORK/models" \
+    "$@" -jar "$JAR" >"$log" 2>&1 &
+  SVC_PID=$!; PIDS+=("$SVC_PID")
+}
+
+R=$WORK/results; mkdir -p "$R" "$WORK/models" "$WORK/classes"
+LIB="$APP/lib/main/*"
+echo "compiling the bench tools" >&2
+"$JAVAC" -nowarn -d "$WORK/classes" -cp "$LIB" bench/FastBackend.java bench/LoadClient.java
+CP="$WORK/classes:$LIB"
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
+
+# ---- the three targets: backend direct, nginx, infercore ----
+BPORT=$(free_port); NPORT=$(free_port); SPORT=$(free_port)
+"$JAVA" -cp "$CP" FastBackend "$BPORT" "$MODEL" "$STREAM_TOKENS" "$TOKEN_MS" >"$WORK/backend.log" 2>&1 &
+PIDS+=($!); BACKEND_PID=$!
+mkdir -p "$WORK/nginx"
+USER_LINE=""; [ "$(id -u)" = 0 ] && USER_LINE="user root;"
+sed -e "s|@PREFIX@|$WORK/nginx|g" -e "s|@PORT@|$NPORT|g" -e "s|@BACKEND_PORT@|$BPORT|g" -e "s|@USER_LINE@|$USER_LINE|" \
+  bench/nginx.conf.template >"$WORK/nginx/nginx.conf"
+"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" 2>"$WORK/nginx/stderr.log" &
+PIDS+=($!); NGINX_PID=$!
+infercore "$WORK/gateway.log" -Dquarkus.http.port="$SPORT" -Dinfercore.vllm.base_url="http://127.0.0.1:$BPORT" \
+  -Dinfercore.embedded.enabled=false
+GATEWAY_PID=$SVC_PID
+wait_http "http://127.0.0.1:$BPORT/health" "$BACKEND_PID" 60
+wait_http "http://127.0.0.1:$NPORT/health" "$NGINX_PID" 30
+wait_http "http://127.0.0.1:$SPORT/q/health/ready" "$GATEWAY_PID" 60
+
+MSG='"messages":[{"role":"user","content":"Say hello"}],"max_tokens":8'
+declare -A URL BODY
+URL[direct]="http://127.0.0.1:$BPORT/v1/chat/completions";  BODY[direct]="{\"model\":\"$MODEL\",$MSG"
+URL[nginx]="http://127.0.0.1:$NPORT/v1/chat/completions";   BODY[nginx]="{\"model\":\"$MODEL\",$MSG"
+URL[infercore_v1]="http://127.0.0.1:$SPORT/v1/chat/completions"; BODY[infercore_v1]="{\"model\":\"$MODEL\",$MSG"
+URL[infercore_api]="http://127.0.0.1:$SPORT/api/v1/llm/chat"
+BODY[infercore_api]="{\"engine_type\":\"vllm\",\"model_name\":\"$MODEL\",$MSG"
+TARGETS="direct nginx infercore_api infercore_v1"
+load() { "$JAVA" -Xms256m -cp "$CP" -Dwarmup.seconds="$WARM" LoadClient "$@"; }
+
+echo "non-streaming chat: fixed rates $RATES req/s and saturation, ${SECS}s each" >&2
+for rate in $RATES; do
+  for t in $TARGETS; do
+    load rate "${URL[$t]}" "${BODY[$t]}}" "$rate" "$SECS" 256 >"$R/rate_${rate}_$t.json"
+  done
+done
+for t in $TARGETS; do
+  load sat "${URL[$t]}" "${BODY[$t]}}" "$SECS" "$SAT_CONNS" >"$R/sat_$t.json"
+done
+echo "streaming: $STREAMS streams x $STREAM_TOKENS tokens, ${TOKEN_MS} ms apart" >&2
+for t in $TARGETS; do
+  load sse "${URL[$t]}" "${BODY[$t]},\"stream\":true}" "$STREAMS" >"$R/sse_$t.json"
+done
+GATEWAY_RSS_LOADED=$(rss_mb "$GATEWAY_PID")
+stop_pid "$GATEWAY_PID"; stop_pid "$NGINX_PID"; stop_pid "$BACKEND_PID"
+
+# ---- start-up and idle RSS (no model), then launch overhead on the same process ----
+echo "start-up without a model (x$STARTS), idle RSS, launch overhead (x$LAUNCHES)" >&2
+: >"$R/startup.txt"
+for i in $(seq 1 "$STARTS"); do
+  PORT=$(free_port)
+  T0=$(now_ms)
+  FAKE_LOAD_SECONDS=$LOAD_DELAY infercore "$WORK/startup$i.log" -Dquarkus.http.port="$PORT" -Dinfercore.embedded.enabled=false \
+    -Dinfercore.vllm.launch_command="$ROOT/src/test/fakes/vllm,serve" -Dinfercore.supervisor.on_shutdown=stop
+  wait_http "http://127.0.0.1:$PORT/q/health/ready" "$SVC_PID" 60
+  T1=$(now_ms)
+  sleep "$IDLE"
+  echo "$((T1 - T0)) $(rss_mb "$SVC_PID")" >>"$R/startup.txt"
+  if [ "$i" -lt "$STARTS" ]; then stop_pid "$SVC_PID"; fi
+done
+: >"$R/launch.txt"
+for i in $(seq 1 "$LAUNCHES"); do
+  OUT=$(curl -s -w '\n%{time_total}' -H 'Content-Type: application/json' \
+    -d '{"model_id":"qwen2-0.5b","engine_type":"vllm"}' "http://127.0.0.1:$PORT/api/v1/models/start?wait=true")
+  RUN=$(echo "$OUT" | head -n1 | python3 -c 'import json,sys; d=json.load(sys.stdin)["data"]; print(d["run_id"], d["status"])')
+  echo "$(echo "$OUT" | tail -n1) $RUN" >>"$R/launch.txt"
+  curl -s -o /dev/null -X POST "http://127.0.0.1:$PORT/api/v1/models/running/${RUN%% *}/stop"
+done
+# the fake vLLM alone: process start to its port answering, with the same load delay
+: >"$R/fake_start.txt"
+for i in $(seq 1 "$LAUNCHES"); do
+  FPORT=$(free_port); T0=$(now_ms)
+  FAKE_LOAD_SECONDS=$LOAD_DELAY "$ROOT/src/test/fakes/vllm" serve m --host 127.0.0.1 --port "$FPORT" >"$WORK/fake$i.log" 2>&1 &
+  FPID=$!; PIDS+=("$FPID")
+  wait_http "http://127.0.0.1:$FPORT/health" "$FPID" 30
+  echo "$(( $(now_ms) - T0 ))" >>"$R/fake_start.txt"
+  stop_pid "$FPID"
+done
+stop_pid "$SVC_PID"
+
+# ---- embedded engine: start-up with the model, tokens/s vs java-llama.cpp, 4 concurrent ----
+if [ -f "$GGUF" ]; then
+  echo "embedded engine: $(basename "$GGUF"), $EMB_TOKENS tokens, $EMB_ROUNDS rounds" >&2
+  PORT=$(free_port); T0=$(now_ms)
+  infercore "$WORK/embedded.log" -Dquarkus.http.port="$PORT" -Dinfercore.llamacpp.model_path="$(realpath "$GGUF")" \
+    -Dinfercore.default_model_name=bench -Dinfercore.llamacpp.threads=1 -Dinfercore.llamacpp.parallel=4 \
+    -Dinfercore.llamacpp.context_length=512
+  wait_http "http://127.0.0.1:$PORT/q/health/ready" "$SVC_PID" 120
+  echo "$(( $(now_ms) - T0 ))" >"$R/startup_model.txt"
+  mkdir -p "$WORK/llama"
+  LLAMA_JAR=$(find "$APP/lib" -name "de.kherud.llama-*.jar" | head -n1)
+  "$JAVA" -Dde.kherud.llama.tmpdir="$WORK/llama" -cp "$LLAMA_JAR" bench/EmbeddedThroughput.java "$(realpath "$GGUF")" \
+    "http://127.0.0.1:$PORT" "$EMB_ROUNDS" "$EMB_TOKENS" 4 2>"$WORK/embedded-direct.log" | tail -n1 >"$R/embedded.json"
+  stop_pid "$SVC_PID"
+else
+  echo "no GGUF at $GGUF: embedded scenario skipped" >&2
+fi
+
+# ---- report ----
+LOAD_END=$(cut -d' ' -f1 /proc/loadavg)
+python3 bench/report.py "$R" quick="$QUICK" secs="$SECS" sat_conns="$SAT_CONNS" streams="$STREAMS" \
+  stream_tokens="$STREAM_TOKENS" token_ms="$TOKEN_MS" load_delay_s="$LOAD_DELAY" load1_start="$LOAD_START" \
+  load1_end="$LOAD_END" gateway_rss_after_load_mb="$GATEWAY_RSS_LOADED" \
+  jdk="$("$JAVA" -version 2>&1 | head -n1 | sed 's/"//g')" nginx="$("$NGINX" -v 2>&1 | sed 's/.*nginx\///')" \
+  vertx="$(ls "$APP/lib/main" | sed -n 's/^io\.vertx\.vertx-core-\(.*\)\.jar$/\1/p')" \
+  cpu="$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')" cores="$(nproc)" \
+  gguf="$(basename "$GGUF")"

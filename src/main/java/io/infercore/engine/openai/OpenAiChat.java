@@ -1,5 +1,9 @@
 package io.infercore.engine.openai;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
@@ -10,6 +14,8 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.langchain4j.model.openai.internal.OpenAiUtils;
+import dev.langchain4j.model.openai.internal.chat.ChatCompletionResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import io.infercore.engine.ChatMessage;
@@ -20,22 +26,27 @@ import io.infercore.engine.StreamEvent;
 import io.infercore.engine.ToolCall;
 import io.infercore.engine.ToolCalls;
 import io.infercore.engine.Usage;
+import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /v1/chat/completions} through LangChain4j's {@link OpenAiStreamingChatModel} and
- * {@link OpenAiChatModel}, over {@link Lc4jTransport}. A model object is built per call (cheap:
- * the HTTP client is shared) so that each call has its own cancel switch. Engine-specific fields
+ * {@code /v1/chat/completions} through LangChain4j: streamed with its {@link OpenAiStreamingChatModel}
+ * over {@link Lc4jTransport} (a model object per call, so that each call has its own cancel
+ * switch; the HTTP client is shared), and non-streamed with the request and answer mapping of its
+ * {@link OpenAiChatModel} over the asynchronous client (see {@link #generate}). Engine-specific fields
  * ({@code response_format}, {@code chat_template_kwargs}, {@code top_k}, ...) travel as
  * LangChain4j custom parameters, verbatim; reasoning comes back apart from the text.
  */
 public final class OpenAiChat {
+
+    /** LangChain4j's OpenAI wire classes carry their own Jackson annotations; this is how LangChain4j reads them. */
+    private static final ObjectMapper LANGCHAIN4J_JSON = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES);
 
     private final UpstreamHttp http;
 
@@ -85,28 +96,52 @@ public final class OpenAiChat {
         });
     }
 
-    /** One complete chat (a non-streamed upstream call, on a worker thread: LangChain4j's sync API blocks). */
+    /**
+     * One complete chat, without blocking a thread: LangChain4j builds the request body
+     * ({@code OpenAiUtils.toOpenAiChatRequest}, what {@link OpenAiChatModel} sends) and reads the
+     * answer ({@code aiMessageFrom}), while the call itself goes through {@link UpstreamHttp}'s
+     * asynchronous client. {@code OpenAiChatModel.chat} would park a worker thread per call and
+     * cost a model build per request, which is what limited the non-streaming path (docs/BENCHMARKS.md).
+     */
     public Uni<GenerationResult> generate(GenerationRequest request, Map<String, Object> extras) {
-        Lc4jTransport.Call call = new Lc4jTransport.Call();
-        OpenAiChatModel model = OpenAiChatModel.builder()
-                .httpClientBuilder(new Lc4jTransport(http, request.model(), call).builder())
-                .baseUrl(http.endpoint().baseUrl() + "/v1")
-                .modelName(request.model())
-                .maxRetries(0)
-                .returnThinking(true)
-                .build();
-        ChatRequest chatRequest = chatRequest(request, extras);
-        return Uni.createFrom().item(() -> model.chat(chatRequest))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .map(response -> {
-                    AiMessage message = response.aiMessage();
+        String body;
+        try {
+            ChatRequest chat = chatRequest(request, extras);
+            body = LANGCHAIN4J_JSON.writeValueAsString(OpenAiUtils.toOpenAiChatRequest(chat,
+                    (OpenAiChatRequestParameters) chat.parameters(), false, false).stream(false).build());
+        } catch (JsonProcessingException | RuntimeException e) {
+            return Uni.createFrom().failure(e instanceof InfercoreException ie ? ie : InfercoreException.invalid(
+                    "messages", "the chat request cannot be built: " + e.getMessage()));
+        }
+        return http.postRaw("/v1/chat/completions", body, request.model())
+                .map(text -> {
+                    ChatCompletionResponse response = read(text);
+                    AiMessage message = OpenAiUtils.aiMessageFrom(response, true);
                     String thinking = message.thinking() == null || message.thinking().isEmpty() ? null : message.thinking();
                     List<ToolCall> calls = ToolCalls.fromLangChain4j(message);
+                    String finish = response.choices() == null || response.choices().isEmpty() ? null
+                            : response.choices().get(0).finishReason();
                     return new GenerationResult(message.text() == null ? "" : message.text(), thinking,
-                            finishReason(response.finishReason(), calls), usage(response.tokenUsage()), calls);
+                            finishReason(OpenAiUtils.finishReasonFrom(finish), calls),
+                            usage(OpenAiUtils.tokenUsageFrom(response.usage())), calls);
                 })
-                .onFailure().transform(http::transportError)
-                .onCancellation().invoke(call::cancel);
+                .onFailure(t -> !(t instanceof InfercoreException)).transform(http::transportError);
+    }
+
+    /** The answer, with vLLM's newer {@code reasoning} field where LangChain4j looks for it. */
+    private ChatCompletionResponse read(String text) {
+        try {
+            JsonNode answer = Lc4jTransport.normalize(UpstreamHttp.parse(text));
+            if (answer.path("choices").isEmpty()) {
+                throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, http.endpoint().engine() + " at "
+                        + http.endpoint().displayUrl() + " answered a chat completion without choices");
+            }
+            return LANGCHAIN4J_JSON.treeToValue(answer, ChatCompletionResponse.class);
+        } catch (JsonProcessingException e) {
+            throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, http.endpoint().engine() + " at "
+                    + http.endpoint().displayUrl() + " answered a chat completion that cannot be read: "
+                    + e.getOriginalMessage());
+        }
     }
 
     private static ChatRequest chatRequest(GenerationRequest request, Map<String, Object> extras) {

@@ -47,6 +47,18 @@ public class ModelRouter {
     private static final Logger LOG = Logger.getLogger(ModelRouter.class);
     /** How long one engine may take to list its models before it is skipped. */
     static final Duration LIST_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * How long a listing routes requests before the engines are asked again. Without it every
+     * request naming a plain model would ask every engine for its list (an unconfigured Ollama
+     * costing a refused connection each time). Only hits are served from it: a name it lacks
+     * always triggers a fresh listing, so a newly pulled model is found at once.
+     */
+    static final Duration ROUTE_CACHE_TTL = Duration.ofSeconds(2);
+
+    private record Listing(Map<String, List<ModelInfo>> byEngine, long atNanos) {
+    }
+
+    private volatile Listing lastListing;
 
     @Inject
     EngineRegistry engines;
@@ -82,17 +94,33 @@ public class ModelRouter {
         if (model.equals(config.defaultModelName()) || model.equals(config.defaultEmbeddingModel())) {
             return Uni.createFrom().item(new Target(LlamaCppEngine.TYPE, model, null));
         }
+        Listing recent = lastListing;
+        if (recent != null && System.nanoTime() - recent.atNanos() < ROUTE_CACHE_TTL.toNanos()) {
+            Target hit = find(recent.byEngine(), model);
+            if (hit != null) {
+                return Uni.createFrom().item(hit);
+            }
+        }
         return listings().map(byEngine -> {
-            for (Map.Entry<String, List<ModelInfo>> e : byEngine.entrySet()) {
-                if (e.getValue().stream().anyMatch(m -> sameModel(m.name(), model))) {
-                    return new Target(e.getKey(), model, null);
-                }
+            lastListing = new Listing(byEngine, System.nanoTime());
+            Target found = find(byEngine, model);
+            if (found != null) {
+                return found;
             }
             throw new InfercoreException(ErrorKind.MODEL_NOT_FOUND, "The model '" + model + "' does not exist: it is not '"
                     + config.defaultModelName() + "' and no reachable engine lists it. GET /v1/models shows what can be "
                     + "served; to address an engine directly, prefix its type, e.g. 'ollama/" + model + "' (engines: "
                     + engines.types() + ")", "model", null);
         });
+    }
+
+    private static Target find(Map<String, List<ModelInfo>> byEngine, String model) {
+        for (Map.Entry<String, List<ModelInfo>> e : byEngine.entrySet()) {
+            if (e.getValue().stream().anyMatch(m -> sameModel(m.name(), model))) {
+                return new Target(e.getKey(), model, null);
+            }
+        }
+        return null;
     }
 
     /** Everything servable, in routing order: the embedded defaults first, then each engine's models. */

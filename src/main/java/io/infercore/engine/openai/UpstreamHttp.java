@@ -10,35 +10,41 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.parsetools.RecordParser;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * HTTP to one remote engine, on the JDK client (HTTP/1.1, non-blocking). Every failure leaves
- * here already mapped by {@link UpstreamErrors}. Streams are read with a reactive line
- * subscriber, so cancelling a {@link #sse} Multi cancels the body subscription, which closes the
- * connection: the engine sees the disconnect and stops generating. The API key is sent as a
- * Bearer token and appears in no message.
+ * HTTP to one remote engine, on Vert.x's non-blocking client ({@link UpstreamClients}). Every
+ * failure leaves here already mapped by {@link UpstreamErrors}. Cancelling a call (a
+ * {@link #sse} Multi or a pending Uni) resets its request, which closes the connection: the engine
+ * sees the disconnect and stops generating. The API key is sent as a Bearer token and appears in
+ * no message.
  */
 public final class UpstreamHttp {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A whole answer, whatever its status. */
+    public record Reply(int statusCode, String body) {
+    }
 
     private final RemoteEndpoint endpoint;
     private final HttpClient client;
 
     public UpstreamHttp(RemoteEndpoint endpoint) {
         this.endpoint = endpoint;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(endpoint.connect()).build();
+        this.client = endpoint.configured() ? UpstreamClients.client() : null;
     }
 
     public RemoteEndpoint endpoint() {
@@ -57,11 +63,11 @@ public final class UpstreamHttp {
     }
 
     /** {@code GET path} whatever the status (health probes). */
-    public Uni<HttpResponse<String>> get(String path, Duration timeout) {
+    public Uni<Reply> get(String path, Duration timeout) {
         if (!endpoint.configured()) {
             return Uni.createFrom().failure(endpoint.notConfigured());
         }
-        return send(request(path, null, "application/json").GET().build(), HttpResponse.BodyHandlers.ofString(), timeout);
+        return send(options(HttpMethod.GET, path, "application/json"), null, timeout);
     }
 
     /** {@code POST path} with a JSON body; the 2xx answer as JSON, within the first-token timeout. */
@@ -74,8 +80,7 @@ public final class UpstreamHttp {
         if (!endpoint.configured()) {
             return Uni.createFrom().failure(endpoint.notConfigured());
         }
-        HttpRequest request = request(path, body, "application/json").build();
-        return send(request, HttpResponse.BodyHandlers.ofString(), endpoint.firstToken()).map(response -> {
+        return send(options(HttpMethod.POST, path, "application/json"), body, endpoint.firstToken()).map(response -> {
             if (response.statusCode() / 100 != 2) {
                 throw UpstreamErrors.fromStatus(endpoint.engine(), endpoint.displayUrl(), model, response.statusCode(),
                         ErrorBodies.message(response.body()));
@@ -93,25 +98,54 @@ public final class UpstreamHttp {
         if (!endpoint.configured()) {
             return Multi.createFrom().failure(endpoint.notConfigured());
         }
+        String text = write(body);
         return Multi.createFrom().emitter(emitter -> {
             EventLines lines = new EventLines(emitter, model);
-            HttpRequest request = request(path, write(body), "text/event-stream").build();
-            CompletableFuture<HttpResponse<Void>> call = client.sendAsync(request, info -> info.statusCode() / 100 == 2
-                    ? HttpResponse.BodySubscribers.fromLineSubscriber(lines, s -> null, StandardCharsets.UTF_8, null)
-                    : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8),
-                            text -> lines.refused(info.statusCode(), text)));
+            AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
             emitter.onTermination(() -> {
                 if (!lines.finished.get()) {
-                    lines.cancel();
-                    call.cancel(true);
+                    lines.cancelled = true;
+                    HttpClientRequest request = sent.get();
+                    if (request != null) {
+                        request.reset();
+                    }
                 }
             });
-            call.whenComplete((response, failure) -> {
-                if (failure != null && !lines.cancelled) {
-                    emitter.fail(transportError(failure));
+            client.request(options(HttpMethod.POST, path, "text/event-stream")).onComplete(opened -> {
+                if (opened.failed()) {
+                    lines.failed(opened.cause());
+                    return;
                 }
+                HttpClientRequest request = opened.result();
+                sent.set(request);
+                if (lines.cancelled) {
+                    request.reset();
+                    return;
+                }
+                request.putHeader("Content-Type", "application/json");
+                request.send(text).onComplete(answered -> {
+                    if (answered.failed()) {
+                        lines.failed(answered.cause());
+                        return;
+                    }
+                    HttpClientResponse response = answered.result();
+                    if (response.statusCode() / 100 != 2) {
+                        response.body().onComplete(b -> lines.refused(response.statusCode(),
+                                b.succeeded() ? b.result().toString(StandardCharsets.UTF_8) : ""));
+                        return;
+                    }
+                    RecordParser parser = RecordParser.newDelimited("\n", line -> lines.line(stripCr(line)));
+                    response.exceptionHandler(lines::failed);
+                    response.handler(parser);
+                    response.endHandler(v -> lines.ended());
+                });
             });
         });
+    }
+
+    private static String stripCr(Buffer line) {
+        String text = line.toString(StandardCharsets.UTF_8);
+        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     }
 
     /** A transport failure (refused, timeout, reset) as the engine's mapped error. */
@@ -119,41 +153,57 @@ public final class UpstreamHttp {
         return UpstreamErrors.fromTransport(endpoint.engine(), endpoint.displayUrl(), failure);
     }
 
-    private <T> Uni<HttpResponse<T>> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, Duration timeout) {
-        Uni<HttpResponse<T>> call = Uni.createFrom().emitter(emitter -> {
+    /** One exchange read whole; cancelling the Uni resets the request. */
+    private Uni<Reply> send(RequestOptions options, String body, Duration timeout) {
+        Uni<Reply> call = Uni.createFrom().emitter(emitter -> {
             AtomicBoolean ended = new AtomicBoolean();
-            CompletableFuture<HttpResponse<T>> future = client.sendAsync(request, handler);
+            AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
             emitter.onTermination(() -> {
                 if (ended.compareAndSet(false, true)) {
-                    future.cancel(true);
+                    HttpClientRequest request = sent.get();
+                    if (request != null) {
+                        request.reset();
+                    }
                 }
             });
-            future.whenComplete((response, failure) -> {
-                if (!ended.compareAndSet(false, true)) {
-                    return; // cancelled or timed out: nobody is listening
-                }
-                if (failure != null) {
-                    emitter.fail(transportError(failure));
-                } else {
-                    emitter.complete(response);
-                }
-            });
+            client.request(options)
+                    .compose(request -> {
+                        sent.set(request);
+                        if (ended.get()) {
+                            request.reset();
+                        }
+                        if (body == null) {
+                            return request.send();
+                        }
+                        request.putHeader("Content-Type", "application/json");
+                        return request.send(body);
+                    })
+                    .compose(response -> response.body().map(b -> new Reply(response.statusCode(),
+                            b.toString(StandardCharsets.UTF_8))))
+                    .onComplete(result -> {
+                        if (!ended.compareAndSet(false, true)) {
+                            return; // cancelled or timed out: nobody is listening
+                        }
+                        if (result.failed()) {
+                            emitter.fail(transportError(result.cause()));
+                        } else {
+                            emitter.complete(result.result());
+                        }
+                    });
         });
         return call.ifNoItem().after(timeout).failWith(() -> Deadlines.timeout(endpoint, "no answer within "
                 + Deadlines.human(timeout), "first_token"));
     }
 
-    private HttpRequest.Builder request(String path, String body, String accept) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + path))
-                .timeout(endpoint.total())
-                .header("Accept", accept);
+    private RequestOptions options(HttpMethod method, String path, String accept) {
+        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(endpoint.baseUrl() + path)
+                .setConnectTimeout(endpoint.connect().toMillis())
+                .setIdleTimeout(endpoint.total().toMillis())
+                .putHeader("Accept", accept);
         if (endpoint.apiKey() != null) {
-            builder.header("Authorization", "Bearer " + endpoint.apiKey());
+            options.putHeader("Authorization", "Bearer " + endpoint.apiKey());
         }
-        if (body != null) {
-            builder.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        }
-        return builder;
+        return options;
     }
 
     static JsonNode parse(String text) {
@@ -178,12 +228,11 @@ public final class UpstreamHttp {
     }
 
     /** Splits the body into SSE events and feeds their payloads to the emitter. */
-    private final class EventLines implements Flow.Subscriber<String> {
+    private final class EventLines {
         private final MultiEmitter<? super JsonNode> emitter;
         private final String model;
         private final StringBuilder data = new StringBuilder();
         private final AtomicBoolean finished = new AtomicBoolean();
-        private volatile Flow.Subscription subscription;
         private volatile boolean cancelled;
         private boolean sawDone;
 
@@ -192,33 +241,22 @@ public final class UpstreamHttp {
             this.model = model;
         }
 
-        Void refused(int status, String body) {
-            finished.set(true);
-            emitter.fail(UpstreamErrors.fromStatus(endpoint.engine(), endpoint.displayUrl(), model, status,
-                    ErrorBodies.message(body)));
-            return null;
+        void refused(int status, String body) {
+            if (finished.compareAndSet(false, true)) {
+                emitter.fail(UpstreamErrors.fromStatus(endpoint.engine(), endpoint.displayUrl(), model, status,
+                        ErrorBodies.message(body)));
+            }
         }
 
+        /** Stops reading after a bad chunk: the emitter's termination resets the request. */
         void cancel() {
             cancelled = true;
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
         }
 
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (cancelled) {
-                s.cancel();
-            } else {
-                s.request(Long.MAX_VALUE);
+        void line(String line) {
+            if (cancelled || finished.get()) {
+                return;
             }
-        }
-
-        @Override
-        public void onNext(String line) {
             if (line.isEmpty()) {
                 dispatch();
             } else if (line.startsWith("data:")) {
@@ -257,26 +295,38 @@ public final class UpstreamHttp {
             emitter.fail(e);
         }
 
-        @Override
-        public void onError(Throwable failure) {
-            if (!cancelled) {
+        /** A failure to connect, or the connection lost mid-stream (an engine that crashed). */
+        void failed(Throwable failure) {
+            if (cancelled || !finished.compareAndSet(false, true)) {
+                return;
+            }
+            if (isClosed(failure)) {
+                emitter.fail(closedEarly());
+            } else {
                 emitter.fail(transportError(failure));
             }
         }
 
-        @Override
-        public void onComplete() {
+        void ended() {
             dispatch();
-            if (cancelled) {
+            if (cancelled || !finished.compareAndSet(false, true)) {
                 return;
             }
-            finished.set(true);
             if (sawDone) {
                 emitter.complete();
             } else {
-                emitter.fail(new InfercoreException(ErrorKind.UPSTREAM_ERROR, endpoint.engine() + " at "
-                        + endpoint.displayUrl() + " closed the stream before it finished (did the engine crash?)"));
+                emitter.fail(closedEarly());
             }
+        }
+
+        private InfercoreException closedEarly() {
+            return new InfercoreException(ErrorKind.UPSTREAM_ERROR, endpoint.engine() + " at "
+                    + endpoint.displayUrl() + " closed the stream before it finished (did the engine crash?)");
+        }
+
+        private static boolean isClosed(Throwable failure) {
+            return failure instanceof io.vertx.core.http.HttpClosedException
+                    || (failure.getMessage() != null && failure.getMessage().contains("Connection was closed"));
         }
     }
 

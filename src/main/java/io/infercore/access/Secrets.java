@@ -29,13 +29,13 @@ public final class Secrets {
 
     private static final List<Rule> RULES = List.of(
             // Authorization: Bearer x / Basic x, in headers, logs and dumps (quoted or not)
-            new Rule(Pattern.compile("(?i)(\\bauthorization[\"']?\\s*[:=]\\s*[\"']?(?:bearer\\s+|basic\\s+)?)[^\\s\"',;}]+"), "$1" + MASK),
-            new Rule(Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9._~+/=-]+"), "$1" + MASK),
+            new Rule(Pattern.compile("(?i)(\\bauthorization[\"']?\\s*[:=]\\s*[\"']?(?:bearer\\s+|basic\\s+)?+)(?![<*])[^\\s\"',;}]+"), "$1" + MASK),
+            new Rule(Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9._~+/=-]{8,}"), "$1" + MASK),
             // command-line flags: --api-key x, --api-key=x, --hf-token x, --token x
             new Rule(Pattern.compile("(?i)(--(?:api-key|hf-token|token|password)(?:=|\\s+))[^\\s\"',]+"), "$1" + MASK),
             // key/value pairs: api_key=x, "hf_token": "x", X-API-Key: x, HF_TOKEN=x, password=x
             new Rule(Pattern.compile("(?i)(\\b(?:[a-z0-9]+[_-])?(?:api[_-]?keys?|token|secret|password)[\"']?\\s*[:=]\\s*[\"']?)"
-                    + "(?![\\s\"',}\\[\\]]|\\*\\*\\*|(?:null|None)\\b)[^\\s\"',;}\\]]+"), "$1" + MASK),
+                    + "(?![\\s\"',}\\[\\]<]|\\*\\*\\*|(?:null|None)\\b)[^\\s\"',;}\\]]+"), "$1" + MASK),
             // Hugging Face user access tokens, wherever they appear
             new Rule(Pattern.compile("\\bhf_[A-Za-z0-9]{20,}"), "hf_" + MASK),
             // user:password@ in URLs

@@ -17,7 +17,7 @@ class SecretsTest {
     void should_mask_the_shapes_secrets_travel_in() {
         assertThat(Secrets.redact("Authorization: Bearer abc.DEF-123")).isEqualTo("Authorization: Bearer ***");
         assertThat(Secrets.redact("{\"authorization\":\"Basic dXNlcjpw\"}")).isEqualTo("{\"authorization\":\"Basic ***\"}");
-        assertThat(Secrets.redact("sent bearer tok_123 upstream")).isEqualTo("sent bearer *** upstream");
+        assertThat(Secrets.redact("sent bearer tok_12345678 upstream")).isEqualTo("sent bearer *** upstream");
         assertThat(Secrets.redact("vllm serve m --api-key sk-1 --port 1")).isEqualTo("vllm serve m --api-key *** --port 1");
         assertThat(Secrets.redact("python -m x --api-key=sk-1")).isEqualTo("python -m x --api-key=***");
         assertThat(Secrets.redact("ServerArgs(host='127.0.0.1', api_key='sk-live-9')")).isEqualTo("ServerArgs(host='127.0.0.1', api_key='***')");
@@ -32,7 +32,8 @@ class SecretsTest {
     void should_leave_ordinary_text_alone() {
         String[] plain = {"max_tokens must be at most 512", "usage: {\"prompt_tokens\": 3, \"completion_tokens\": 4}",
                 "vllm serve m --tokenizer /models/tok --port 8000", "api_key is not set", "http://127.0.0.1:8000/v1",
-                "{\"api_key\": null}", "ServerArgs(api_key=None)", "\"api_keys\": []", "hf_token=***"};
+                "{\"api_key\": null}", "ServerArgs(api_key=None)",
+                "send it as \"Authorization: Bearer <key>\" or \"X-API-Key: <key>\"", "a Bearer token", "\"api_keys\": []", "hf_token=***"};
         for (String text : plain) {
             assertThat(Secrets.redact(text)).as(text).isEqualTo(text);
         }

@@ -131,7 +131,8 @@ class SglangApp(OpenAIRoutes, EngineApp):
         return [f"fake SGLang {VERSION} launch_server starting, pid {self.pid}",
                 f"server_args=ServerArgs(model_path='{a.model_path}', host='{a.host}', port={a.port}, "
                 f"tp_size={a.tp_size}, mem_fraction_static={a.mem_fraction_static}, context_length="
-                f"{a.context_length}, served_model_name='{self.served}', grammar_backend='{a.grammar_backend}')",
+                f"{a.context_length}, served_model_name='{self.served}', grammar_backend='{a.grammar_backend}', "
+                f"api_key={a.api_key!r})",  # the real ServerArgs repr prints every field, the key too
                 "tp0:Load weight begin. avail mem=78.50 GB"]
 
     def loading_line(self, fraction):

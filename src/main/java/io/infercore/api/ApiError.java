@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.infercore.access.AccessDenied;
+import io.infercore.access.Secrets;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import jakarta.ws.rs.WebApplicationException;
@@ -14,15 +16,29 @@ import org.jboss.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Turns any failure into what the client is told: status, message, OpenAI type and param.
- * The single place where exceptions become HTTP; it never exposes a stack trace or a class name.
+ * Turns any failure into what the client is told: status, message, OpenAI type, param and code
+ * (OpenAI's machine-readable {@code error.code}; {@code null}: the status). The single place where
+ * exceptions become HTTP; it never exposes a stack trace, a class name or a secret (every message
+ * passes {@link Secrets#redact}: engines' error texts and URLs may carry tokens).
  */
-public record ApiError(int status, String message, String type, String param) {
+public record ApiError(int status, String message, String type, String param, String code, long retryAfterSeconds) {
 
     private static final Logger LOG = Logger.getLogger(ApiError.class);
 
+    public ApiError {
+        message = Secrets.redact(message);
+    }
+
+    public ApiError(int status, String message, String type, String param) {
+        this(status, message, type, param, null, 0);
+    }
+
     public static ApiError of(Throwable failure, String requestId) {
         Throwable t = unwrap(failure);
+        if (t instanceof AccessDenied e) {
+            return new ApiError(e.httpStatus(), e.getMessage(), e.kind().openAiType(), e.param(), e.code(),
+                    e.retryAfterSeconds());
+        }
         if (t instanceof InfercoreException e) {
             return new ApiError(e.httpStatus(), e.getMessage(), e.kind().openAiType(), e.param());
         }

@@ -1,5 +1,6 @@
 package io.infercore.api;
 
+import io.infercore.access.Open;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
@@ -9,6 +10,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.net.URI;
 
 /** {@code /redoc} leads to the ReDoc page (static, offline) that reads {@code /q/openapi}. */
+@Open
 @Path("/redoc")
 @Tag(name = "Health")
 public class DocsResource {

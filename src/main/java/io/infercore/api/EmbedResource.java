@@ -1,5 +1,6 @@
 package io.infercore.api;
 
+import io.infercore.access.ModelGate;
 import io.infercore.inference.InferenceService;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
@@ -27,6 +28,8 @@ public class EmbedResource {
     InferenceService inference;
     @Inject
     Replies replies;
+    @Inject
+    ModelGate gate;
 
     @POST
     @Operation(summary = "Embed one text or a batch", description = "With neither engine_type nor model_name the "
@@ -39,6 +42,7 @@ public class EmbedResource {
     public Multi<String> embed(EmbedBody body, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
         EmbedBody b = LlmResource.require(body);
+        gate.embedding(request, b.target(), "model_name");
         return replies.json(id, inference.embed(b.target(), b.input()).map(EmbedData::of));
     }
 }

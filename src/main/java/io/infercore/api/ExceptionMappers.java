@@ -46,17 +46,23 @@ public class ExceptionMappers {
     public Response map(Throwable failure, ContainerRequestContext request) {
         String requestId = RequestIds.of(request);
         ApiError error = ApiError.of(failure, requestId);
-        return Response.status(error.status())
+        Response.ResponseBuilder reply = Response.status(error.status())
                 .type(MediaType.APPLICATION_JSON)
                 .header(RequestIds.HEADER, requestId)
-                .entity(body(request.getUriInfo().getPath(), requestId, error))
-                .build();
+                .entity(body(request.getUriInfo().getPath(), requestId, error));
+        if (error.retryAfterSeconds() > 0) {
+            reply.header("Retry-After", error.retryAfterSeconds());
+        }
+        if (error.status() == 401 && "invalid_api_key".equals(error.code())) {
+            reply.header("WWW-Authenticate", "Bearer");
+        }
+        return reply.build();
     }
 
     static Object body(String path, String requestId, ApiError error) {
         if (isOpenAiRoute(path)) {
             return Map.of("error", new OpenAiError(error.message(), error.type(), error.param(),
-                    String.valueOf(error.status())));
+                    error.code() != null ? error.code() : String.valueOf(error.status())));
         }
         return Envelope.error(requestId, error.status(), error.message());
     }

@@ -1,5 +1,6 @@
 package io.infercore.api;
 
+import io.infercore.access.Open;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -10,6 +11,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.Map;
 
 /** The seed's liveness endpoint; Kubernetes should use /q/health/live and /q/health/ready. */
+@Open
 @Path("/health")
 @Tag(name = "Health")
 public class HealthResource {

@@ -1,5 +1,6 @@
 package io.infercore.api;
 
+import io.infercore.access.ModelGate;
 import io.infercore.error.InfercoreException;
 import io.infercore.inference.InferenceService;
 import io.smallrye.mutiny.Multi;
@@ -31,6 +32,8 @@ public class LlmResource {
     InferenceService inference;
     @Inject
     Replies replies;
+    @Inject
+    ModelGate gate;
 
     @POST
     @Path("/generate")
@@ -44,6 +47,7 @@ public class LlmResource {
     public Multi<String> generate(GenerateBody body, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
         GenerateBody b = require(body);
+        gate.generation(request, b.target(), "model_name");
         if (b.streaming()) {
             return replies.sse(id, inference.stream(b.target(), b.toRequest()));
         }
@@ -61,6 +65,7 @@ public class LlmResource {
     public Multi<String> chat(ChatBody body, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
         ChatBody b = require(body);
+        gate.generation(request, b.target(), "model_name");
         if (b.streaming()) {
             return replies.sse(id, inference.stream(b.target(), b.toRequest()));
         }
@@ -77,6 +82,7 @@ public class LlmResource {
     public Multi<String> structured(StructuredBody body, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
         StructuredBody b = require(body);
+        gate.generation(request, b.target(), "model_name");
         return replies.json(id, inference.structured(b.target(), b.toRequest(), b.schema()).map(ReplyData.Structured::of));
     }
 

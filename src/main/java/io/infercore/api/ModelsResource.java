@@ -1,5 +1,6 @@
 package io.infercore.api;
 
+import io.infercore.access.ModelGate;
 import io.infercore.catalog.CatalogModel;
 import io.infercore.catalog.ModelCatalog;
 import io.infercore.error.InfercoreException;
@@ -44,6 +45,8 @@ public class ModelsResource {
     Supervisor supervisor;
     @Inject
     Replies replies;
+    @Inject
+    ModelGate gate;
 
     @GET
     @Operation(summary = "List catalog models", description = "LLM and embedding models with their sizes, engines, "
@@ -72,6 +75,7 @@ public class ModelsResource {
     public Multi<String> start(StartBody body, @QueryParam("wait") boolean wait, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
         StartBody b = LlmResource.require(body);
+        gate.start(request, b.engineType(), b.modelId());
         RunView started = supervisor.start(b.toRequest(), p -> { });
         Uni<RunView> reply = wait ? Uni.createFrom().completionStage(supervisor.whenStarted(started.runId()))
                 .onFailure(CompletionException.class).transform(Throwable::getCause) : Uni.createFrom().item(started);
@@ -90,11 +94,12 @@ public class ModelsResource {
     @APIResponse(responseCode = "400", description = "A field the catalog or the engine cannot honour")
     public Multi<String> startStream(StartBody body, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
-        return replies.stream(id, START_STREAM, "text/event-stream", Uni.createFrom().item(() -> open(id, body)));
+        return replies.stream(id, START_STREAM, "text/event-stream", Uni.createFrom().item(() -> open(id, body, request)));
     }
 
-    private Multi<String> open(String requestId, StartBody body) {
+    private Multi<String> open(String requestId, StartBody body, ContainerRequestContext request) {
         StartBody b = LlmResource.require(body);
+        gate.start(request, b.engineType(), b.modelId());
         return Multi.createFrom().emitter(emitter -> {
             Object lock = new Object();
             RunView started;

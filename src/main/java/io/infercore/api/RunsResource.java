@@ -1,5 +1,6 @@
 package io.infercore.api;
 
+import io.infercore.access.ModelGate;
 import io.infercore.error.InfercoreException;
 import io.infercore.supervisor.RunLogs;
 import io.infercore.supervisor.RunView;
@@ -36,6 +37,8 @@ public class RunsResource {
     Supervisor supervisor;
     @Inject
     Replies replies;
+    @Inject
+    ModelGate gate;
 
     @GET
     @Operation(summary = "List runs", description = "Every run with its status (starting, running, unhealthy, "
@@ -81,6 +84,7 @@ public class RunsResource {
     @APIResponse(responseCode = "404", description = "No such run")
     @APIResponse(responseCode = "409", description = "A built-in model, which cannot be stopped")
     public Multi<String> stop(@PathParam("run_id") String runId, @Context ContainerRequestContext request) {
+        gate.run(request, runId);
         return replies.json(RequestIds.of(request), Uni.createFrom().item(() -> supervisor.stop(runId)));
     }
 }

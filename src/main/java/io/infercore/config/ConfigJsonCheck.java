@@ -1,6 +1,7 @@
 package io.infercore.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infercore.access.Secrets;
 import io.smallrye.config.WithName;
 
 import java.lang.reflect.Method;
@@ -78,8 +79,17 @@ final class ConfigJsonCheck {
 
     private void expect(boolean ok, String key, String what, JsonNode actual) {
         if (!ok) {
-            throw fail(key, "must be " + what + ", got " + actual);
+            // a secret put in the wrong place must not be echoed by the error that reports it
+            String got = Secrets.redact(actual.toString());
+            throw fail(key, "must be " + what + ", got " + (isSecret(key) ? "a " + actual.getNodeType().name()
+                    .toLowerCase(java.util.Locale.ROOT) : got));
         }
+    }
+
+    /** Keys whose values are secrets: {@code hf_token}, {@code *.api_key}, {@code api_keys}. */
+    static boolean isSecret(String key) {
+        String last = key.substring(key.lastIndexOf('.') + 1).replaceAll("\\[\\d+]$", "");
+        return last.equals("hf_token") || last.equals("api_key") || last.equals("api_keys");
     }
 
     private IllegalStateException fail(String key, String problem) {

@@ -3,6 +3,7 @@ package io.infercore.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.infercore.access.Secrets;
 import io.smallrye.config.common.MapBackedConfigSource;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.eclipse.microprofile.config.spi.ConfigSourceProvider;
@@ -70,6 +71,7 @@ public class ConfigJsonSourceProvider implements ConfigSourceProvider {
         ConfigJsonCheck.check(root, file);
         Map<String, String> props = new LinkedHashMap<>();
         flatten("infercore", root, props, file);
+        registerSecrets(root);
         return props;
     }
 
@@ -92,6 +94,21 @@ public class ConfigJsonSourceProvider implements ConfigSourceProvider {
         } else if (!node.isNull()) {
             out.put(prefix, node.asText());
         }
+    }
+
+    /** Secret values of the file are masked in logs from now on, before the configuration is even mapped. */
+    private static void registerSecrets(JsonNode node) {
+        node.fields().forEachRemaining(e -> {
+            if (ConfigJsonCheck.isSecret(e.getKey())) {
+                if (e.getValue().isArray()) {
+                    e.getValue().forEach(v -> Secrets.register(v.asText()));
+                } else if (e.getValue().isValueNode()) {
+                    Secrets.register(e.getValue().asText());
+                }
+            } else if (e.getValue().isObject()) {
+                registerSecrets(e.getValue());
+            }
+        });
     }
 
     /** Keys holding dots (e.g. a model alias {@code llama3.2}) are quoted, as SmallRye expects. */

@@ -63,6 +63,24 @@ public interface InfercoreConfig {
      */
     Optional<String> hfEndpoint();
 
+    /**
+     * API keys a client must present on every {@code /api/v1} and {@code /v1} call, as
+     * {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>} (at least 8 characters each).
+     * The {@code INFERCORE_API_KEYS} environment variable sets this key (comma-separated). With none
+     * here and no {@link #apiKeysFile()}, the API is open. These keys may use every model without a
+     * rate limit; per-key limits belong in the file. Compared in constant time, never logged.
+     */
+    Optional<List<String>> apiKeys();
+
+    /**
+     * A file of API keys with optional per-key limits (read at start-up, added to {@link #apiKeys()}):
+     * JSON, {@code [{"key": "...", "name": "team-a", "models": ["m1", "ollama/*"], "requests_per_minute": 60}]},
+     * or one key a line, {@code KEY [name=N] [models=m1,ollama/*] [requests_per_minute=60]}, {@code #}
+     * comments. {@code models} limits the key to those models ({@code name}, {@code engine/name} or
+     * {@code engine/*}); over {@code requests_per_minute} a call is answered 429 with {@code Retry-After}.
+     */
+    Optional<String> apiKeysFile();
+
     /** Launching, watching, restarting and stopping model runs. */
     Supervisor supervisor();
 

@@ -1,5 +1,6 @@
 package io.infercore.supervisor;
 
+import io.infercore.access.Secrets;
 import io.infercore.error.InfercoreException;
 
 import java.nio.file.Path;
@@ -202,10 +203,11 @@ record EngineCommands(List<String> vllmCommand, List<String> sglangCommand, doub
     static String display(List<String> argv) {
         List<String> shown = new ArrayList<>(argv);
         for (int i = 0; i < shown.size() - 1; i++) {
-            if (shown.get(i).toLowerCase(Locale.ROOT).contains("api-key")) {
-                shown.set(i + 1, "***");
+            String flag = shown.get(i).toLowerCase(Locale.ROOT);
+            if (flag.equals("--api-key") || flag.equals("--hf-token") || flag.equals("--token")) {
+                shown.set(i + 1, Secrets.MASK);
             }
         }
-        return String.join(" ", shown);
+        return Secrets.redact(String.join(" ", shown));
     }
 }

@@ -1,5 +1,7 @@
 package io.infercore.supervisor;
 
+import io.infercore.access.Secrets;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -134,7 +136,8 @@ final class EngineProcess {
                 all.remove(0); // a partial first line
             }
             all.removeIf(String::isBlank);
-            return List.copyOf(all.subList(Math.max(0, all.size() - lines), all.size()));
+            // the tail reaches users (logs endpoint, start failures): engines echo their tokens and keys
+            return all.subList(Math.max(0, all.size() - lines), all.size()).stream().map(Secrets::redact).toList();
         } catch (IOException e) {
             return List.of("(log unreadable: " + e.getMessage() + ")");
         }

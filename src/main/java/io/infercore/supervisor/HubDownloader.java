@@ -168,7 +168,8 @@ final class HubDownloader {
     private InfercoreException failure(GgufSource source, int status) {
         String where = url(source);
         return switch (status) {
-            case 401, 403 -> new InfercoreException(ErrorKind.UNAUTHORIZED, "the hub refused " + where + " (HTTP "
+            // 502, not 401: our own 401 means "the caller's API key", and makes the web UI ask for one
+            case 401, 403 -> new InfercoreException(ErrorKind.UPSTREAM_ERROR, "the hub refused " + where + " (HTTP "
                     + status + "): the repo may be gated or private; set hf_token to a token with access");
             case 404 -> InfercoreException.modelNotFound("the hub has no " + source.file() + " in " + source.repo()
                     + " (HTTP 404 at " + where + "); check the catalog's gguf.repo and gguf.file");

@@ -1,5 +1,7 @@
 package io.infercore.supervisor;
 
+import io.infercore.access.Secrets;
+
 import java.util.List;
 
 /**
@@ -8,7 +10,15 @@ import java.util.List;
  */
 public record RunLogs(String runId, List<String> events, List<ReplicaLog> replicas) {
 
+    /** Engines print their arguments and environment (tokens, keys) when they start: shown masked. */
+    public RunLogs {
+        events = events.stream().map(Secrets::redact).toList();
+    }
+
     /** One replica's engine output (empty for engines without a process of ours). */
     public record ReplicaLog(int index, Long pid, List<String> lines) {
+        public ReplicaLog {
+            lines = lines.stream().map(Secrets::redact).toList();
+        }
     }
 }

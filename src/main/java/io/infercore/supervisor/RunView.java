@@ -1,8 +1,11 @@
 package io.infercore.supervisor;
 
+import io.infercore.access.Secrets;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,8 +25,24 @@ public record RunView(
         @Schema(description = "Base URL of a serving replica (null for in-process models)") String baseUrl,
         List<ReplicaView> replicas, Instant createdAt) {
 
+    /** Whatever text a run holds (an engine's error, a URL, an argument) is shown with its secrets masked. */
+    public RunView {
+        reason = Secrets.redact(reason);
+        modelSource = Secrets.redact(modelSource);
+        baseUrl = Secrets.redact(baseUrl);
+        if (engineArgs != null) {
+            Map<String, Object> shown = new LinkedHashMap<>();
+            engineArgs.forEach((k, v) -> shown.put(k, v instanceof String s ? Secrets.redact(s) : v));
+            engineArgs = Collections.unmodifiableMap(shown);
+        }
+    }
+
     /** One replica of a run. */
     public record ReplicaView(int index, RunStatus status, Long pid, Integer port, String baseUrl, int restarts,
                               int inFlight, List<String> gpus, String lastError) {
+        public ReplicaView {
+            baseUrl = Secrets.redact(baseUrl);
+            lastError = Secrets.redact(lastError);
+        }
     }
 }

@@ -45,6 +45,19 @@ class ConfigJsonSourceProviderTest {
     }
 
     @Test
+    void should_read_api_keys_and_never_echo_a_misplaced_secret() throws Exception {
+        Path file = write("""
+                {"api_keys": ["sk-json-key-0001", "sk-json,key-0002"], "api_keys_file": "/etc/infercore/keys.txt"}""");
+        InfercoreConfig config = mapped(ConfigJsonSourceProvider.read(file), file);
+        assertThat(config.apiKeys()).contains(java.util.List.of("sk-json-key-0001", "sk-json,key-0002"));
+        assertThat(config.apiKeysFile()).contains("/etc/infercore/keys.txt");
+
+        Path wrong = write("{\"vllm\": {\"api_key\": [\"sk-misplaced-0003\"]}}");
+        assertThatThrownBy(() -> ConfigJsonSourceProvider.read(wrong)).hasMessageContaining("'vllm.api_key' must be a string")
+                .hasMessageNotContaining("sk-misplaced-0003");
+    }
+
+    @Test
     void should_name_the_file_and_position_of_malformed_json() throws Exception {
         Path file = write("{\"default_model_name\": \"x\",\n  \"models_dir\": }");
         assertThatThrownBy(() -> ConfigJsonSourceProvider.read(file))

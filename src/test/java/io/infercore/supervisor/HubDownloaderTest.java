@@ -122,7 +122,9 @@ class HubDownloaderTest {
 
         assertThatThrownBy(() -> downloader(null).fetch(new GgufSource(REPO, "tiny.Q4_0.gguf", null), dir,
                 (done, total) -> { }, () -> false))
-                .hasMessageContaining("HTTP 401").hasMessageContaining("hf_token");
+                .hasMessageContaining("HTTP 401").hasMessageContaining("hf_token")
+                .isInstanceOfSatisfying(io.infercore.error.InfercoreException.class,
+                        e -> assertThat(e.httpStatus()).as("not the service's own 401").isEqualTo(502));
         Path file = downloader("hf_secret").fetch(new GgufSource(REPO, "sub/nested.gguf", sha256(FILE)), dir,
                 (done, total) -> { }, () -> false);
 

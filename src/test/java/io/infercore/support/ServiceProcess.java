@@ -27,6 +27,12 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public static ServiceProcess start(Map<String, String> properties, List<String> args) throws IOException {
+        return start(properties, Map.of(), args);
+    }
+
+    /** As {@link #start(Map, List)}, with {@code env} added to the service's environment. */
+    public static ServiceProcess start(Map<String, String> properties, Map<String, String> env, List<String> args)
+            throws IOException {
         Path jar = Path.of(System.getProperty("service.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("Packaged service not found at " + jar + "; run ./mvnw package first");
@@ -38,7 +44,9 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(jar.toString());
         command.addAll(args);
         Path log = Files.createTempFile("infercore-service", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         return new ServiceProcess(process, port, log);
     }
 

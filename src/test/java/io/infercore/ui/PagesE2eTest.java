@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The pages as a whole: the running list (built-in runs, self-refresh), the language toggle and
- * its persistence, the 800 px layout, keyboard entry, and the API-key prompt after a 401.
+ * its persistence, the 800 px layout and keyboard entry. The API-key prompt: {@link ApiKeyE2eTest}.
  */
 @QuarkusTest
 @TestProfile(UiTestProfile.class)
@@ -132,41 +132,6 @@ class PagesE2eTest extends E2eBase {
         browser.driver.switchTo().activeElement().sendKeys(Keys.TAB, Keys.ENTER); // Running Models
         browser.visible(".run[data-run-id='builtin-default']");
         assertThat(browser.$("#nav-running").getAttribute("aria-current")).isEqualTo("page");
-    }
-
-    @Test
-    @Order(6)
-    void aRejectedCallAsksForAnApiKeyAndSendsItAsBearer() {
-        openPage("running");
-        browser.visible(".run[data-run-id='builtin-default']");
-        // The service has no keys configured yet: stand in for one that requires "s3cret".
-        browser.js("""
-                window.__auth = [];
-                const real = window.fetch;
-                window.fetch = (url, opts = {}) => {
-                  const auth = (opts.headers || {}).Authorization || null;
-                  window.__auth.push(auth);
-                  if (auth !== 'Bearer s3cret') {
-                    return Promise.resolve(new Response(JSON.stringify({ request_id: 'r-401', code: 401,
-                      msg: 'a valid API key is required', data: null }), { status: 401, headers: { 'Content-Type': 'application/json' } }));
-                  }
-                  return real(url, opts);
-                };""");
-        browser.$("#refresh-runs").click();
-        browser.visible("#api-key-input");
-        assertThat(browser.text(".dialog")).contains("This service requires an API key");
-        shot("24-api-key-prompt");
-        browser.$("#api-key-input").sendKeys("wrong", Keys.ENTER);
-        browser.waitUntil(Duration.ofSeconds(5), d -> browser.text(".dialog").contains("The API key was rejected"));
-        browser.visible("#api-key-input").sendKeys("s3cret", Keys.ENTER);
-        gone("#api-key-input", Duration.ofSeconds(5));
-        browser.waitUntil(Duration.ofSeconds(5), d -> browser.text(".updated").startsWith("Updated"));
-        @SuppressWarnings("unchecked")
-        List<Object> sent = (List<Object>) browser.js("return window.__auth");
-        assertThat(sent).startsWith(null, "Bearer wrong", "Bearer s3cret");
-        assertThat(browser.$("#key-button").isDisplayed()).isTrue();
-        browser.js("sessionStorage.removeItem('infercore.apiKey')");
-        openPage("running");
     }
 
     @Test

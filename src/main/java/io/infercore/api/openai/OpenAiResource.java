@@ -1,5 +1,7 @@
 package io.infercore.api.openai;
 
+import io.infercore.access.AccessDenied;
+import io.infercore.access.ModelGate;
 import io.infercore.api.Replies;
 import io.infercore.api.RequestIds;
 import io.infercore.engine.GenerationRequest;
@@ -25,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -57,16 +60,18 @@ public class OpenAiResource {
     ModelRouter router;
     @Inject
     Replies replies;
+    @Inject
+    ModelGate gate;
 
     @GET
     @Path("/models")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "List servable models", description = "The embedded default model, the embedded embedding "
             + "model, then every model the engines list (unreachable engines are skipped). owned_by is the engine.")
-    public Uni<OpenAiReplies.ModelList> models() {
+    public Uni<OpenAiReplies.ModelList> models(@Context ContainerRequestContext request) {
         long created = Instant.now().getEpochSecond();
         return router.list().map(models -> new OpenAiReplies.ModelList("list",
-                models.stream().map(m -> OpenAiReplies.ModelCard.of(m, created)).toList()));
+                visible(request, models).stream().map(m -> OpenAiReplies.ModelCard.of(m, created)).toList()));
     }
 
     @GET
@@ -74,9 +79,9 @@ public class OpenAiResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One model of the list")
     @APIResponse(responseCode = "404", description = "Not in the list")
-    public Uni<OpenAiReplies.ModelCard> model(@PathParam("id") String id) {
+    public Uni<OpenAiReplies.ModelCard> model(@PathParam("id") String id, @Context ContainerRequestContext request) {
         long created = Instant.now().getEpochSecond();
-        return router.list().map(models -> models.stream().filter(m -> m.id().equals(id)).findFirst()
+        return router.list().map(models -> visible(request, models).stream().filter(m -> m.id().equals(id)).findFirst()
                 .map(m -> OpenAiReplies.ModelCard.of(m, created))
                 .orElseThrow(() -> new InfercoreException(ErrorKind.MODEL_NOT_FOUND, "The model '" + id
                         + "' does not exist; GET /v1/models lists the servable models", "model", null)));
@@ -102,6 +107,7 @@ public class OpenAiResource {
         return reply(requestId, "/v1/chat/completions", b.streaming(), () -> {
             GenerationRequest draft = b.toDraft();
             return router.target(b.model()).chain(target -> {
+                gate.generation(request, target, "model");
                 if (b.streaming()) {
                     return inference.stream(target, draft).map(s -> ChunkStream.chat(id, created, s,
                             OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
@@ -129,6 +135,7 @@ public class OpenAiResource {
         return reply(requestId, "/v1/completions", b.streaming(), () -> {
             GenerationRequest draft = b.toDraft();
             return router.target(b.model()).chain(target -> {
+                gate.generation(request, target, "model");
                 if (b.streaming()) {
                     return inference.stream(target, draft).map(s -> ChunkStream.text(id, created, s,
                             OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
@@ -154,7 +161,10 @@ public class OpenAiResource {
         return reply(requestId, "/v1/embeddings", false, () -> {
             var texts = b.texts();
             boolean base64 = b.base64();
-            return router.target(b.model()).chain(target -> inference.embed(target, texts)).map(c -> {
+            return router.target(b.model()).chain(target -> {
+                gate.embedding(request, target, "model");
+                return inference.embed(target, texts);
+            }).map(c -> {
                 b.checkDimensions(c.result().dimensions());
                 return single(OpenAiReplies.EmbeddingList.of(c, base64));
             });
@@ -181,7 +191,7 @@ public class OpenAiResource {
 
     /** The shared layers name native fields; on /v1 the same thing is called {@code model}. */
     static Throwable forV1(Throwable t) {
-        if (!(t instanceof InfercoreException e) || e.param() == null) {
+        if (!(t instanceof InfercoreException e) || e.param() == null || t instanceof AccessDenied) {
             return t;
         }
         if (V1_PARAMS.containsKey(e.param())) {
@@ -194,6 +204,11 @@ public class OpenAiResource {
                     e.getCause());
         }
         return t;
+    }
+
+    /** The listed models the caller's key may use (all of them without keys or a key's model list). */
+    private List<ModelRouter.Listed> visible(ContainerRequestContext request, List<ModelRouter.Listed> models) {
+        return gate.visible(request, models, ModelRouter.Listed::ownedBy, ModelRouter.Listed::id);
     }
 
     private static <T> T require(T body) {

@@ -68,10 +68,12 @@ final class Readiness {
             if (alive && probe(baseUrl + probePath, "GET", settings.probeTimeout())) {
                 return;
             }
+            boolean output = false;
             for (String line : cursor.newLines()) {
                 if (!line.contains(probePath) && !line.startsWith("=== infercore")) {
                     lastProgress = System.nanoTime();
                     progress.accept(line);
+                    output = true;
                 }
             }
             if (!alive) {
@@ -86,7 +88,8 @@ final class Readiness {
                 throw failure("the engine was not ready within the start-up limit of "
                         + settings.startupTimeout().toMinutes() + " min", process);
             }
-            sleep(settings.pollInterval());
+            sleep(output && settings.pollInterval().compareTo(SupervisorSettings.POLL_AFTER_OUTPUT) > 0
+                    ? SupervisorSettings.POLL_AFTER_OUTPUT : settings.pollInterval());
         }
     }
 

@@ -23,7 +23,12 @@ import java.util.regex.Pattern;
  * unmeasured burst), rounds times: each request's wall time, the spread max/min per burst (a fair
  * queue serves equal requests in equal time) and the aggregate tokens/s are reported.
  *
- * <p>Usage: java -cp llama.jar bench/EmbeddedThroughput.java GGUF SERVICE_URL ROUNDS TOKENS [CONCURRENT]
+ * <p>The direct model is opened with the service's engine settings (PARALLEL slots of 512 tokens,
+ * one thread): llama.cpp decodes one sequence markedly slower with more slots (2-4x for
+ * stories260K), so comparing a 4-slot service with a 1-slot direct call would measure llama.cpp,
+ * not the service.
+ *
+ * <p>Usage: java -cp llama.jar bench/EmbeddedThroughput.java GGUF SERVICE_URL ROUNDS TOKENS [CONCURRENT [PARALLEL]]
  */
 public class EmbeddedThroughput {
 
@@ -35,11 +40,12 @@ public class EmbeddedThroughput {
         int rounds = Integer.parseInt(args[2]);
         int tokens = Integer.parseInt(args[3]);
         int concurrent = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        int parallel = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         String prompt = "Once upon a time";
 
         LlamaModel.setLogger(LogFormat.TEXT, (level, msg) -> { });
         try (LlamaModel model = new LlamaModel(new ModelParameters().setModel(gguf).setThreads(1)
-                .setThreadsBatch(1).setParallel(1).setCtxSize(512))) {
+                .setThreadsBatch(1).setParallel(parallel).setCtxSize(512 * parallel))) {
             HttpClient http = HttpClient.newHttpClient();
             String body = "{\"prompt\":\"" + prompt + "\",\"max_tokens\":" + tokens
                     + ",\"temperature\":0,\"engine_args\":{\"ignore_eos\":true}";

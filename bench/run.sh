@@ -188,7 +188,7 @@ if [ -f "$GGUF" ]; then
   mkdir -p "$WORK/llama"
   LLAMA_JAR=$(find "$APP/lib" -name "de.kherud.llama-*.jar" | head -n1)
   "$JAVA" -Dde.kherud.llama.tmpdir="$WORK/llama" -cp "$LLAMA_JAR" bench/EmbeddedThroughput.java "$(realpath "$GGUF")" \
-    "http://127.0.0.1:$PORT" "$EMB_ROUNDS" "$EMB_TOKENS" 4 2>"$WORK/embedded-direct.log" | tail -n1 >"$R/embedded.json"
+    "http://127.0.0.1:$PORT" "$EMB_ROUNDS" "$EMB_TOKENS" 4 4 2>"$WORK/embedded-direct.log" | tail -n1 >"$R/embedded.json"
   stop_pid "$SVC_PID"
 else
   echo "no GGUF at $GGUF: embedded scenario skipped" >&2

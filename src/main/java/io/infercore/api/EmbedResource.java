@@ -1,6 +1,7 @@
 package io.infercore.api;
 
 import io.infercore.inference.InferenceService;
+import io.infercore.metrics.RequestProbe;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -39,6 +40,6 @@ public class EmbedResource {
     public Multi<String> embed(EmbedBody body, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
         EmbedBody b = LlmResource.require(body);
-        return replies.json(id, inference.embed(b.target(), b.input()).map(EmbedData::of));
+        return replies.json(id, inference.embed(b.target(), b.input(), RequestProbe.of(request)).map(EmbedData::of));
     }
 }

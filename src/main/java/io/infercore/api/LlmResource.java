@@ -2,6 +2,7 @@ package io.infercore.api;
 
 import io.infercore.error.InfercoreException;
 import io.infercore.inference.InferenceService;
+import io.infercore.metrics.RequestProbe;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -44,10 +45,11 @@ public class LlmResource {
     public Multi<String> generate(GenerateBody body, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
         GenerateBody b = require(body);
+        RequestProbe probe = RequestProbe.of(request);
         if (b.streaming()) {
-            return replies.sse(id, inference.stream(b.target(), b.toRequest()));
+            return replies.sse(id, inference.stream(b.target(), b.toRequest(), probe));
         }
-        return replies.json(id, inference.generate(b.target(), b.toRequest()).map(ReplyData.Generated::of));
+        return replies.json(id, inference.generate(b.target(), b.toRequest(), probe).map(ReplyData.Generated::of));
     }
 
     @POST
@@ -61,10 +63,11 @@ public class LlmResource {
     public Multi<String> chat(ChatBody body, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
         ChatBody b = require(body);
+        RequestProbe probe = RequestProbe.of(request);
         if (b.streaming()) {
-            return replies.sse(id, inference.stream(b.target(), b.toRequest()));
+            return replies.sse(id, inference.stream(b.target(), b.toRequest(), probe));
         }
-        return replies.json(id, inference.generate(b.target(), b.toRequest()).map(ReplyData.Chatted::of));
+        return replies.json(id, inference.generate(b.target(), b.toRequest(), probe).map(ReplyData.Chatted::of));
     }
 
     @POST
@@ -77,7 +80,8 @@ public class LlmResource {
     public Multi<String> structured(StructuredBody body, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
         StructuredBody b = require(body);
-        return replies.json(id, inference.structured(b.target(), b.toRequest(), b.schema()).map(ReplyData.Structured::of));
+        RequestProbe probe = RequestProbe.of(request);
+        return replies.json(id, inference.structured(b.target(), b.toRequest(), b.schema(), probe).map(ReplyData.Structured::of));
     }
 
     static <T> T require(T body) {

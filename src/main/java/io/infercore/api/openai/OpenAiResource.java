@@ -8,6 +8,7 @@ import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.infercore.inference.InferenceService;
 import io.infercore.inference.Target;
+import io.infercore.metrics.RequestProbe;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -101,6 +102,7 @@ public class OpenAiResource {
     public Multi<String> chat(ChatCompletionRequest body, @Context ContainerRequestContext request) {
         String requestId = RequestIds.of(request);
         ChatCompletionRequest b = require(body);
+        RequestProbe probe = RequestProbe.of(request);
         String id = "chatcmpl-" + requestId;
         long created = Instant.now().getEpochSecond();
         return reply(requestId, "/v1/chat/completions", b.streaming(), () -> {
@@ -108,10 +110,10 @@ public class OpenAiResource {
             return router.target(b.model()).chain(target -> {
                 refuseTools(b, target);
                 if (b.streaming()) {
-                    return inference.stream(target, draft).map(s -> ChunkStream.chat(id, created, s,
+                    return inference.stream(target, draft, probe).map(s -> ChunkStream.chat(id, created, s,
                             OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
                 }
-                return inference.generate(target, draft)
+                return inference.generate(target, draft, probe)
                         .map(c -> single(OpenAiReplies.ChatCompletion.of(id, created, c)));
             });
         });
@@ -129,16 +131,17 @@ public class OpenAiResource {
     public Multi<String> completions(CompletionRequest body, @Context ContainerRequestContext request) {
         String requestId = RequestIds.of(request);
         CompletionRequest b = require(body);
+        RequestProbe probe = RequestProbe.of(request);
         String id = "cmpl-" + requestId;
         long created = Instant.now().getEpochSecond();
         return reply(requestId, "/v1/completions", b.streaming(), () -> {
             GenerationRequest draft = b.toDraft();
             return router.target(b.model()).chain(target -> {
                 if (b.streaming()) {
-                    return inference.stream(target, draft).map(s -> ChunkStream.text(id, created, s,
+                    return inference.stream(target, draft, probe).map(s -> ChunkStream.text(id, created, s,
                             OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
                 }
-                return inference.generate(target, draft)
+                return inference.generate(target, draft, probe)
                         .map(c -> single(OpenAiReplies.TextCompletion.of(id, created, c)));
             });
         });
@@ -156,10 +159,11 @@ public class OpenAiResource {
     public Multi<String> embeddings(EmbeddingRequest body, @Context ContainerRequestContext request) {
         String requestId = RequestIds.of(request);
         EmbeddingRequest b = require(body);
+        RequestProbe probe = RequestProbe.of(request);
         return reply(requestId, "/v1/embeddings", false, () -> {
             var texts = b.texts();
             boolean base64 = b.base64();
-            return router.target(b.model()).chain(target -> inference.embed(target, texts)).map(c -> {
+            return router.target(b.model()).chain(target -> inference.embed(target, texts, probe)).map(c -> {
                 b.checkDimensions(c.result().dimensions());
                 return single(OpenAiReplies.EmbeddingList.of(c, base64));
             });

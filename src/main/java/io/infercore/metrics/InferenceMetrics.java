@@ -70,6 +70,7 @@ public class InferenceMetrics {
             return events
                     .onSubscription().invoke(() -> clock.started = probe.engineStarted())
                     .onItem().invoke(clock::observe)
+                    .onCancellation().invoke(probe::clientGone)
                     .onTermination().invoke(probe::engineEnded);
         });
     }

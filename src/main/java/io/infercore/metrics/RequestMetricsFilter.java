@@ -34,10 +34,9 @@ public class RequestMetricsFilter {
         if (!"POST".equals(request.getMethod()) || !ROUTES.contains(path)) {
             return;
         }
-        RequestProbe probe = new RequestProbe(path);
+        RequestProbe probe = new RequestProbe(path, metrics::finished);
         request.setProperty(RequestProbe.PROPERTY, probe);
         context.addHeadersEndHandler(v -> context.response().putHeader(OVERHEAD_HEADER, probe.overheadMillis()));
-        context.addEndHandler(ended -> metrics.finished(probe,
-                ended.succeeded() ? context.response().getStatusCode() : CLIENT_CLOSED));
+        context.addEndHandler(ended -> probe.finish(ended.succeeded() ? context.response().getStatusCode() : CLIENT_CLOSED));
     }
 }

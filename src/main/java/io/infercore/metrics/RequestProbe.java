@@ -3,6 +3,8 @@ package io.infercore.metrics;
 import jakarta.ws.rs.container.ContainerRequestContext;
 
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The measurements of one inference request, shared by the HTTP layer (which knows the route,
@@ -21,6 +23,8 @@ public final class RequestProbe {
     static final String NONE = "none";
 
     private final String route;
+    private final ObjIntConsumer<RequestProbe> recorder;
+    private final AtomicBoolean finished = new AtomicBoolean();
     private final long startNanos = System.nanoTime();
     private volatile String engine = NONE;
     private volatile String model;
@@ -28,8 +32,9 @@ public final class RequestProbe {
     private long openSince;
     private int open;
 
-    RequestProbe(String route) {
+    RequestProbe(String route, ObjIntConsumer<RequestProbe> recorder) {
         this.route = route;
+        this.recorder = recorder;
     }
 
     /** The probe the metrics filter attached to this request, or a detached one (nothing reads it). */
@@ -40,7 +45,7 @@ public final class RequestProbe {
 
     /** A probe for calls that are not HTTP requests (the SDK, the CLI): measured, never recorded. */
     public static RequestProbe detached() {
-        return new RequestProbe(null);
+        return new RequestProbe(null, (probe, status) -> { });
     }
 
     /** The engine that serves the request, once routing chose it. */
@@ -70,6 +75,21 @@ public final class RequestProbe {
         if (--open == 0) {
             engineNanos += System.nanoTime() - openSince;
         }
+    }
+
+    /** Records the request's meters with {@code status}, once: the first call wins. */
+    void finish(int status) {
+        if (finished.compareAndSet(false, true)) {
+            recorder.accept(this, status);
+        }
+    }
+
+    /**
+     * The engine stream was cancelled from downstream, which only a client that went away does:
+     * an aborted stream never ends its HTTP response, so this is where it gets counted.
+     */
+    void clientGone() {
+        finish(RequestMetricsFilter.CLIENT_CLOSED);
     }
 
     synchronized long engineNanos() {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,6 +16,7 @@ import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,14 +40,26 @@ public class SupervisorMetrics {
     @Inject
     Supervisor supervisor;
 
+    private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
+
     void onStart(@Observes StartupEvent event) {
         for (String engine : engines.types()) {
             for (RunStatus status : RunStatus.values()) {
-                Gauge.builder("infercore.runs", () -> count(engine, status))
+                gauges.add(Gauge.builder("infercore.runs", () -> count(engine, status))
                         .description("Model runs by engine and status (the built-in embedded models included)")
-                        .tags("engine", engine, "status", status.label()).register(registry);
+                        .tags("engine", engine, "status", status.label()).register(registry));
             }
         }
+    }
+
+    /**
+     * The registry may outlive this bean (Micrometer's global registry across the application
+     * restarts of dev mode and tests), and a gauge registered again keeps its first function:
+     * remove them, or the next start would read this instance's supervisor.
+     */
+    void onStop(@Observes ShutdownEvent event) {
+        gauges.forEach(registry::remove);
+        gauges.clear();
     }
 
     /** One restart of a replica of a run on {@code engine} (a crash, failed health checks, an evicted model). */

@@ -2,6 +2,7 @@ package io.infercore.api;
 
 import io.infercore.access.ModelGate;
 import io.infercore.inference.InferenceService;
+import io.infercore.metrics.RequestProbe;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -43,6 +44,6 @@ public class EmbedResource {
         String id = RequestIds.of(request);
         EmbedBody b = LlmResource.require(body);
         gate.embedding(request, b.target(), "model_name");
-        return replies.json(id, inference.embed(b.target(), b.input()).map(EmbedData::of));
+        return replies.json(id, inference.embed(b.target(), b.input(), RequestProbe.of(request)).map(EmbedData::of));
     }
 }

@@ -3,6 +3,7 @@ package io.infercore.api;
 import io.infercore.access.ModelGate;
 import io.infercore.error.InfercoreException;
 import io.infercore.inference.InferenceService;
+import io.infercore.metrics.RequestProbe;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -48,10 +49,11 @@ public class LlmResource {
         String id = RequestIds.of(request);
         GenerateBody b = require(body);
         gate.generation(request, b.target(), "model_name");
+        RequestProbe probe = RequestProbe.of(request);
         if (b.streaming()) {
-            return replies.sse(id, inference.stream(b.target(), b.toRequest()));
+            return replies.sse(id, inference.stream(b.target(), b.toRequest(), probe));
         }
-        return replies.json(id, inference.generate(b.target(), b.toRequest()).map(ReplyData.Generated::of));
+        return replies.json(id, inference.generate(b.target(), b.toRequest(), probe).map(ReplyData.Generated::of));
     }
 
     @POST
@@ -66,10 +68,11 @@ public class LlmResource {
         String id = RequestIds.of(request);
         ChatBody b = require(body);
         gate.generation(request, b.target(), "model_name");
+        RequestProbe probe = RequestProbe.of(request);
         if (b.streaming()) {
-            return replies.sse(id, inference.stream(b.target(), b.toRequest()));
+            return replies.sse(id, inference.stream(b.target(), b.toRequest(), probe));
         }
-        return replies.json(id, inference.generate(b.target(), b.toRequest()).map(ReplyData.Chatted::of));
+        return replies.json(id, inference.generate(b.target(), b.toRequest(), probe).map(ReplyData.Chatted::of));
     }
 
     @POST
@@ -83,7 +86,8 @@ public class LlmResource {
         String id = RequestIds.of(request);
         StructuredBody b = require(body);
         gate.generation(request, b.target(), "model_name");
-        return replies.json(id, inference.structured(b.target(), b.toRequest(), b.schema()).map(ReplyData.Structured::of));
+        RequestProbe probe = RequestProbe.of(request);
+        return replies.json(id, inference.structured(b.target(), b.toRequest(), b.schema(), probe).map(ReplyData.Structured::of));
     }
 
     static <T> T require(T body) {

@@ -13,6 +13,8 @@ import io.infercore.engine.Usage;
 import io.infercore.engine.llamacpp.LlamaCppEngine;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
+import io.infercore.metrics.InferenceMetrics;
+import io.infercore.metrics.RequestProbe;
 import io.infercore.supervisor.RunTarget;
 import io.infercore.supervisor.Supervisor;
 import io.smallrye.mutiny.Uni;
@@ -23,7 +25,9 @@ import java.util.List;
 
 /**
  * The one internal path every entry point uses: defaults, validation, engine and model
- * resolution, capability checks, then the adapter. Nothing here knows about HTTP.
+ * resolution, capability checks, then the adapter. Nothing here knows about HTTP; a
+ * {@link RequestProbe} collects the engine, the model and the engine time of a request, and
+ * {@link InferenceMetrics} wraps every engine call.
  */
 @ApplicationScoped
 public class InferenceService {
@@ -34,13 +38,15 @@ public class InferenceService {
     InfercoreConfig config;
     @Inject
     Supervisor supervisor;
+    @Inject
+    InferenceMetrics metrics;
 
     /** A routed request: the adapter and the request with the engine's model name filled in. */
     record Routed(EngineAdapter adapter, GenerationRequest request) {
     }
 
     /** Validates and routes; failures are 400 / 404 before any token is generated. */
-    Uni<Routed> route(Target target, GenerationRequest draft) {
+    Uni<Routed> route(Target target, GenerationRequest draft, RequestProbe probe) {
         RequestValidator.validate(draft);
         RunTarget run = target.runId() == null ? null : byRun(target);
         if (run != null) {
@@ -49,6 +55,7 @@ public class InferenceService {
         Boolean thinking = draft.thinking() != null || run == null ? draft.thinking() : run.enableThinking();
         String engineType = blankToNull(target.engineType()) == null ? config.defaultEngine() : target.engineType();
         EngineAdapter adapter = engines.require(engineType);
+        probe.engine(adapter.type());
         Capability needed = draft.isChat() ? Capability.CHAT : Capability.GENERATE;
         requireCapability(adapter, needed);
         if (draft.jsonSchema() != null) {
@@ -60,7 +67,8 @@ public class InferenceService {
                     + "the request without tools", "tools", null);
         }
         String model = blankToNull(target.modelName()) == null ? config.defaultModelName() : target.modelName();
-        return adapter.resolveModel(model).map(info -> {
+        return metrics.engineCall(probe, adapter.resolveModel(model)).map(info -> {
+            probe.model(info.name());
             GenerationRequest request = draft.routedTo(info.name(), thinking);
             RequestValidator.validateAgainstModel(request, info);
             return new Routed(adapter, request);
@@ -68,15 +76,28 @@ public class InferenceService {
     }
 
     public Uni<Completion> generate(Target target, GenerationRequest draft) {
-        return route(target, draft).chain(r -> r.adapter().generate(r.request())
+        return generate(target, draft, RequestProbe.detached());
+    }
+
+    public Uni<Completion> generate(Target target, GenerationRequest draft, RequestProbe probe) {
+        return route(target, draft, probe).chain(r -> generation(r, probe)
                 .map(result -> new Completion(result, r.adapter().type(), r.request().model())));
     }
 
     public Uni<OpenStream> stream(Target target, GenerationRequest draft) {
-        return route(target, draft).map(r -> {
+        return stream(target, draft, RequestProbe.detached());
+    }
+
+    public Uni<OpenStream> stream(Target target, GenerationRequest draft, RequestProbe probe) {
+        return route(target, draft, probe).map(r -> {
             requireCapability(r.adapter(), Capability.STREAMING);
-            return new OpenStream(r.adapter().stream(r.request()), r.adapter().type(), r.request().model());
+            return new OpenStream(metrics.stream(probe, r.adapter().type(), r.request().model(),
+                    r.adapter().stream(r.request())), r.adapter().type(), r.request().model());
         });
+    }
+
+    private Uni<GenerationResult> generation(Routed r, RequestProbe probe) {
+        return metrics.generation(probe, r.adapter().type(), r.request().model(), r.adapter().generate(r.request()));
     }
 
     /**
@@ -84,16 +105,20 @@ public class InferenceService {
      * not conform, tries once more with the same constraint before reporting {@code valid:false}.
      */
     public Uni<StructuredResult> structured(Target target, GenerationRequest draft, JsonNode schema) {
-        ObjectNode normalized = JsonSchemas.normalize(schema);
-        GenerationRequest constrained = draft.withJsonSchema(normalized);
-        return route(target, constrained).chain(r -> attempt(r, normalized, 1));
+        return structured(target, draft, schema, RequestProbe.detached());
     }
 
-    private Uni<StructuredResult> attempt(Routed r, ObjectNode schema, int attempt) {
-        return r.adapter().generate(r.request()).chain(result -> {
+    public Uni<StructuredResult> structured(Target target, GenerationRequest draft, JsonNode schema, RequestProbe probe) {
+        ObjectNode normalized = JsonSchemas.normalize(schema);
+        GenerationRequest constrained = draft.withJsonSchema(normalized);
+        return route(target, constrained, probe).chain(r -> attempt(r, normalized, 1, probe));
+    }
+
+    private Uni<StructuredResult> attempt(Routed r, ObjectNode schema, int attempt, RequestProbe probe) {
+        return generation(r, probe).chain(result -> {
             JsonSchemas.Verdict verdict = JsonSchemas.check(schema, result.text());
             if (!verdict.valid() && attempt < 2) {
-                return attempt(r, schema, attempt + 1);
+                return attempt(r, schema, attempt + 1, probe);
             }
             return Uni.createFrom().item(toStructured(r, result, verdict, attempt));
         });
@@ -114,6 +139,10 @@ public class InferenceService {
      * answers ({@code default_model_name} is a generation model and never used here).
      */
     public Uni<EmbeddingCompletion> embed(Target target, List<String> inputs) {
+        return embed(target, inputs, RequestProbe.detached());
+    }
+
+    public Uni<EmbeddingCompletion> embed(Target target, List<String> inputs, RequestProbe probe) {
         EmbeddingInputs.validate(inputs);
         if (target.runId() != null) {
             RunTarget run = byRun(target);
@@ -126,14 +155,17 @@ public class InferenceService {
                     ? LlamaCppEngine.TYPE : config.defaultEngine();
         }
         EngineAdapter adapter = engines.require(engineType);
+        probe.engine(adapter.type());
         requireCapability(adapter, Capability.EMBEDDINGS);
         String resolved = model != null ? model : adapter.defaultEmbeddingModel().orElseThrow(() ->
                 InfercoreException.invalid("model_name", "Engine '" + adapter.type() + "' has no default embedding "
                         + "model; set model_name to an embedding model it serves"));
         List<String> batch = List.copyOf(inputs);
-        return adapter.embed(resolved, batch).map(result -> {
+        return metrics.embedding(probe, adapter.type(), resolved, adapter.embed(resolved, batch)).map(result -> {
             checkVectors(adapter, result, batch.size());
-            return new EmbeddingCompletion(result, adapter.type(), result.model() == null ? resolved : result.model());
+            String served = result.model() == null ? resolved : result.model();
+            probe.model(served);
+            return new EmbeddingCompletion(result, adapter.type(), served);
         });
     }
 

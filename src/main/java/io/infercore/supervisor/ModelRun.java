@@ -31,6 +31,8 @@ final class ModelRun {
     volatile boolean stopped;
     /** Called after every change worth persisting. */
     volatile Runnable onChange = () -> { };
+    /** Called after each restart of one of its replicas (counted by the service's metrics). */
+    volatile Runnable onRestart = () -> { };
 
     private final Deque<String> events = new ArrayDeque<>();
     private final List<LaunchProgress.Sink> sinks = new CopyOnWriteArrayList<>();
@@ -101,6 +103,12 @@ final class ModelRun {
 
     void changed() {
         onChange.run();
+    }
+
+    /** Counts a restart of {@code replica}. */
+    void restarted(Replica replica) {
+        replica.restartCount++;
+        onRestart.run();
     }
 
     /** Completes {@link #started} when every replica serves. */

@@ -160,7 +160,7 @@ final class OllamaDriver implements RunDriver {
         }
         if (!loaded) {
             r.status = RunStatus.RESTARTING;
-            r.restartCount++;
+            run.restarted(r);
             run.event("Ollama no longer has '" + name + "' loaded; loading it again");
             run.changed();
             try {

@@ -221,7 +221,7 @@ final class ProcessDriver implements RunDriver {
                 return;
             }
             r.recentRestarts.addLast(now);
-            r.restartCount++;
+            run.restarted(r);
             r.status = RunStatus.RESTARTING;
             r.lastError = reason;
             delay = settings.backoff(r.recentRestarts.size());

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -34,6 +35,7 @@ final class RunTable {
     private final Path runsDir;
     private final Map<String, ModelRun> runs = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile Consumer<ModelRun> restartListener = run -> { };
 
     RunTable(RunStateStore store, Map<RunMode, RunDriver> drivers, EndpointRegistry registry, Path runsDir) {
         this.store = store;
@@ -58,6 +60,7 @@ final class RunTable {
         driver.prepare(run);
         run.addSink(sink);
         run.onChange = this::persist;
+        run.onRestart = () -> restartListener.accept(run);
         runs.put(run.id, run);
         run.event("starting " + plan.modelId() + " " + plan.size() + " (" + plan.modelSource() + ") on "
                 + plan.engineType() + " as '" + plan.modelName() + "'");
@@ -66,6 +69,11 @@ final class RunTable {
         persist();
         driver.start(run);
         return run;
+    }
+
+    /** Tells {@code listener} of every restart of a replica of any run. */
+    void onRestart(Consumer<ModelRun> listener) {
+        this.restartListener = listener;
     }
 
     /** Adds a run the service owns by itself (not persisted, never started or stopped here). */
@@ -130,6 +138,7 @@ final class RunTable {
             ModelRun run = new ModelRun(state.runId(), state.plan(), Instant.ofEpochMilli(state.createdAt()));
             run.reason = state.reason();
             run.onChange = this::persist;
+            run.onRestart = () -> restartListener.accept(run);
             runs.put(run.id, run);
             try {
                 driver(run.plan.mode()).restore(run, state);

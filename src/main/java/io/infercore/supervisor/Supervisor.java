@@ -8,6 +8,7 @@ import io.infercore.engine.llamacpp.LlamaCppEngine;
 import io.infercore.engine.ollama.OllamaEngine;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
+import io.infercore.metrics.SupervisorMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -50,6 +51,8 @@ public class Supervisor {
     LlamaCppEngine llamacpp;
     @Inject
     OllamaEngine ollama;
+    @Inject
+    SupervisorMetrics metrics;
 
     private RunTable table;
     private ExecutorService workers;
@@ -74,6 +77,7 @@ public class Supervisor {
         drivers.put(RunMode.EMBEDDED, new EmbeddedDriver(llamacpp, hub, directories.gguf(), settings, workers));
         drivers.put(RunMode.BUILTIN, builtin);
         table = new RunTable(new RunStateStore(runsDir.resolve("state.json")), drivers, registry, runsDir);
+        table.onRestart(run -> metrics.restarted(run.plan.engineType()));
         addBuiltins();
         for (String problem : table.restore()) {
             LOG.error(problem);
@@ -100,8 +104,12 @@ public class Supervisor {
 
     /** Validates and starts a run; returns at once (status {@code starting}); {@code sink} gets its progress. */
     public RunView start(LaunchRequest request, LaunchProgress.Sink sink) {
+        long begun = System.nanoTime();
         LaunchPlan plan = resolver.resolve(request);
-        return table.start(plan, sink).view(registry);
+        ModelRun run = table.start(plan, sink);
+        run.started.whenComplete((ready, failure) ->
+                metrics.launched(plan.engineType(), System.nanoTime() - begun, failure == null));
+        return run.view(registry);
     }
 
     /** Completes with the run's view once every replica is ready; fails with the start-up failure. */

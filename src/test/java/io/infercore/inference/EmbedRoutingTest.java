@@ -11,6 +11,8 @@ import io.infercore.engine.ModelInfo;
 import io.infercore.engine.StreamEvent;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
+import io.infercore.metrics.InferenceMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.inject.Instance;
@@ -43,6 +45,7 @@ class EmbedRoutingTest {
     @BeforeEach
     void setUp() {
         service = new InferenceService();
+        service.metrics = new InferenceMetrics(new SimpleMeterRegistry());
         service.config = proxy(InfercoreConfig.class, Map.of("defaultEngine", "remote",
                 "defaultEmbeddingModel", "all-minilm-l6-v2", "defaultModelName", "a-generation-model"));
         service.engines = registry(

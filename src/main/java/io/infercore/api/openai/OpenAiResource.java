@@ -8,6 +8,7 @@ import io.infercore.engine.GenerationRequest;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.infercore.inference.InferenceService;
+import io.infercore.metrics.RequestProbe;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -102,6 +103,7 @@ public class OpenAiResource {
     public Multi<String> chat(ChatCompletionRequest body, @Context ContainerRequestContext request) {
         String requestId = RequestIds.of(request);
         ChatCompletionRequest b = require(body);
+        RequestProbe probe = RequestProbe.of(request);
         String id = "chatcmpl-" + requestId;
         long created = Instant.now().getEpochSecond();
         return reply(requestId, "/v1/chat/completions", b.streaming(), () -> {
@@ -109,10 +111,10 @@ public class OpenAiResource {
             return router.target(b.model()).chain(target -> {
                 gate.generation(request, target, "model");
                 if (b.streaming()) {
-                    return inference.stream(target, draft).map(s -> ChunkStream.chat(id, created, s,
+                    return inference.stream(target, draft, probe).map(s -> ChunkStream.chat(id, created, s,
                             OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
                 }
-                return inference.generate(target, draft)
+                return inference.generate(target, draft, probe)
                         .map(c -> single(OpenAiReplies.ChatCompletion.of(id, created, c)));
             });
         });
@@ -130,6 +132,7 @@ public class OpenAiResource {
     public Multi<String> completions(CompletionRequest body, @Context ContainerRequestContext request) {
         String requestId = RequestIds.of(request);
         CompletionRequest b = require(body);
+        RequestProbe probe = RequestProbe.of(request);
         String id = "cmpl-" + requestId;
         long created = Instant.now().getEpochSecond();
         return reply(requestId, "/v1/completions", b.streaming(), () -> {
@@ -137,10 +140,10 @@ public class OpenAiResource {
             return router.target(b.model()).chain(target -> {
                 gate.generation(request, target, "model");
                 if (b.streaming()) {
-                    return inference.stream(target, draft).map(s -> ChunkStream.text(id, created, s,
+                    return inference.stream(target, draft, probe).map(s -> ChunkStream.text(id, created, s,
                             OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
                 }
-                return inference.generate(target, draft)
+                return inference.generate(target, draft, probe)
                         .map(c -> single(OpenAiReplies.TextCompletion.of(id, created, c)));
             });
         });
@@ -158,12 +161,13 @@ public class OpenAiResource {
     public Multi<String> embeddings(EmbeddingRequest body, @Context ContainerRequestContext request) {
         String requestId = RequestIds.of(request);
         EmbeddingRequest b = require(body);
+        RequestProbe probe = RequestProbe.of(request);
         return reply(requestId, "/v1/embeddings", false, () -> {
             var texts = b.texts();
             boolean base64 = b.base64();
             return router.target(b.model()).chain(target -> {
                 gate.embedding(request, target, "model");
-                return inference.embed(target, texts);
+                return inference.embed(target, texts, probe);
             }).map(c -> {
                 b.checkDimensions(c.result().dimensions());
                 return single(OpenAiReplies.EmbeddingList.of(c, base64));

@@ -12,6 +12,7 @@ import io.infercore.engine.StreamEvent;
 import io.infercore.engine.embedded.EmbeddedEmbeddingModel;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
+import io.infercore.metrics.EmbeddedQueueMetrics;
 import io.infercore.nativeimage.EmbeddedSwitch;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -56,6 +57,8 @@ public class LlamaCppEngine implements EngineAdapter {
     /** Off in the native build (no JNI libraries there): every call is a 503 naming the remote engines. */
     @Inject
     EmbeddedSwitch embedded;
+    @Inject
+    EmbeddedQueueMetrics queueMetrics;
 
     private final Map<String, CompletableFuture<LoadedModel>> models = new ConcurrentHashMap<>();
     private final AtomicLong cancelledGenerations = new AtomicLong();
@@ -81,7 +84,10 @@ public class LlamaCppEngine implements EngineAdapter {
         if (!embedded.enabled()) {
             return CompletableFuture.failedFuture(embedded.unavailable());
         }
-        CompletableFuture<LoadedModel> loading = models.computeIfAbsent(name, n -> loader.load(n, gguf));
+        CompletableFuture<LoadedModel> loading = models.computeIfAbsent(name, n -> {
+            queueMetrics.watch(n, () -> queueDepth(n));
+            return loader.load(n, gguf);
+        });
         return loading.thenApply(m -> null);
     }
 
@@ -91,6 +97,7 @@ public class LlamaCppEngine implements EngineAdapter {
         if (removed == null) {
             return false;
         }
+        queueMetrics.unwatch(name);
         removed.thenAccept(loader::close);
         return true;
     }
@@ -105,6 +112,12 @@ public class LlamaCppEngine implements EngineAdapter {
             return Optional.of("loading");
         }
         return Optional.of(f.isCompletedExceptionally() ? "failed" : "ready");
+    }
+
+    /** Requests waiting for a slot of {@code name}; 0 when it is not loaded and serving. */
+    public int queueDepth(String name) {
+        CompletableFuture<LoadedModel> f = models.get(name);
+        return f == null || !f.isDone() || f.isCompletedExceptionally() ? 0 : f.join().executor().queueDepth();
     }
 
     /** Generations stopped because their client went away (before or during generation). */

@@ -46,7 +46,10 @@ final class SlotExecutor {
         }
     }
 
-
+    /** Requests accepted and waiting for a slot. */
+    int queueDepth() {
+        return pool.getQueue().size();
+    }
 
     void shutdown() {
         pool.shutdownNow();

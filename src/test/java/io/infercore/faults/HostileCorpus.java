@@ -168,6 +168,10 @@ final class HostileCorpus {
             add("input " + v, EMBED, "{\"input\":" + v + "}", Expect.BAD_REQUEST);
             add("input " + v, V1_EMBEDDINGS, "{\"input\":" + v + "}", Expect.BAD_REQUEST);
         }
+        for (String text : List.of("\\u0000", "\\u202e", "\\u0301\\u0301", "\\u200b", "\\ufeff", "\\u0007\\u0008")) {
+            add("unreadable input " + text, EMBED, "{\"input\":\"" + text + "\"}", Expect.BAD_REQUEST);
+            add("unreadable input " + text, V1_EMBEDDINGS, "{\"input\":[\"ok\",\"" + text + "\"]}", Expect.BAD_REQUEST);
+        }
         add("engine_type shell", EMBED, "{\"input\":\"x\",\"engine_type\":\"`id`\"}", Expect.BAD_REQUEST);
         add("encoding_format hex", V1_EMBEDDINGS, "{\"input\":\"x\",\"encoding_format\":\"hex\"}", Expect.BAD_REQUEST);
         add("dimensions -1", V1_EMBEDDINGS, "{\"input\":\"x\",\"dimensions\":-1}", Expect.BAD_REQUEST);

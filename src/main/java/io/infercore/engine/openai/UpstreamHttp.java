@@ -18,8 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * HTTP to one remote engine, on the JDK client (HTTP/1.1, non-blocking). Every failure leaves
@@ -31,6 +36,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class UpstreamHttp {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    /**
+     * The clients' async work (delivering stream lines, completing calls). The JDK's default is a
+     * cached pool per client whose idle threads live 60 s, so a burst of streams leaves hundreds of
+     * idle threads for a minute per client; this one pool, shared by all clients, grows the same
+     * way (nothing queues, nothing can starve) but gives idle threads back after 10 s.
+     */
+    private static final ExecutorService ASYNC = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), task -> {
+                Thread t = new Thread(task, "infercore-upstream-" + THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
 
     private final RemoteEndpoint endpoint;
     private final HttpClient client;
@@ -38,7 +56,7 @@ public final class UpstreamHttp {
     public UpstreamHttp(RemoteEndpoint endpoint) {
         this.endpoint = endpoint;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(endpoint.connect()).build();
+                .connectTimeout(endpoint.connect()).executor(ASYNC).build();
     }
 
     public RemoteEndpoint endpoint() {

@@ -21,8 +21,12 @@ public class RequestIds {
 
     @ServerRequestFilter(preMatching = true)
     public void assign(ContainerRequestContext request) {
-        String given = request.getHeaderString(HEADER);
-        request.setProperty(PROPERTY, given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString());
+        request.setProperty(PROPERTY, accept(request.getHeaderString(HEADER)));
+    }
+
+    /** The caller's id when it is a sane token, else a new one. */
+    static String accept(String given) {
+        return given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
     }
 
     @ServerResponseFilter

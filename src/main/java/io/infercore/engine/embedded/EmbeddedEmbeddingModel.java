@@ -82,7 +82,12 @@ public class EmbeddedEmbeddingModel {
 
     /** Embeds {@code inputs} as one batch, vectors in input order; the texts are already validated. */
     public Uni<EmbeddingResult> embed(List<String> inputs) {
-        List<TextSegment> segments = inputs.stream().map(TextSegment::from).toList();
+        List<TextSegment> segments;
+        try {
+            segments = inputs.stream().map(TextSegment::from).toList(); // refuses text of only chars <= U+0020
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(unreadableInput(e));
+        }
         return Uni.createFrom().emitter(emitter -> {
             AtomicBoolean cancelled = new AtomicBoolean();
             emitter.onTermination(() -> cancelled.set(true));
@@ -112,12 +117,32 @@ public class EmbeddedEmbeddingModel {
     private EmbeddingResult embedNow(List<TextSegment> segments) {
         EmbeddingModel loaded = model();
         long started = System.nanoTime();
-        Response<List<Embedding>> response = loaded.embedAll(segments);
+        Response<List<Embedding>> response;
+        try {
+            response = loaded.embedAll(segments);
+        } catch (RuntimeException e) {
+            throw unreadableInput(e);
+        }
         List<float[]> vectors = response.content().stream().map(Embedding::vector).toList();
         Integer tokens = response.tokenUsage() == null ? null : response.tokenUsage().inputTokenCount();
         LOG.debugf("Embedded %d inputs with '%s' in %d ms", (Object) segments.size(), name(),
                 (System.nanoTime() - started) / 1_000_000);
         return new EmbeddingResult(vectors, DIMENSIONS, name(), tokens == null ? 0 : tokens);
+    }
+
+    /**
+     * The model refuses (IllegalArgumentException, possibly wrapped by its executor) a text its
+     * tokenizer reduces to nothing, e.g. only control, format or combining characters: that is the
+     * caller's input, a 400, not an engine failure. Anything else is rethrown as it is.
+     */
+    private static RuntimeException unreadableInput(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IllegalArgumentException) {
+                return InfercoreException.invalid("input", "an input has no text the embedding model can read (only "
+                        + "whitespace, control, format or combining characters)");
+            }
+        }
+        return e;
     }
 
     /** Loads the model on first use; a failure is reported as a 503 and retried by the next request. */

@@ -122,6 +122,20 @@ public class Supervisor {
         return table.all().stream().peek(this::refresh).map(r -> r.view(registry)).toList();
     }
 
+    /** A run as request routing sees it. */
+    public record RunRoute(String runId, String engineType, String modelName, RunStatus status) {
+    }
+
+    /**
+     * Every run's id, engine, model and status, without building views: {@code /v1} routes each
+     * request by model name through this, and a {@link RunView} (replicas, redacted arguments
+     * and log lines) costs far more than the routing needs.
+     */
+    public List<RunRoute> routes() {
+        return table.all().stream().peek(this::refresh)
+                .map(r -> new RunRoute(r.id, r.plan.engineType(), r.plan.modelName(), r.status())).toList();
+    }
+
     public RunView get(String runId) {
         ModelRun run = require(runId);
         refresh(run);

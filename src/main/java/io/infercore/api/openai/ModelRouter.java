@@ -10,7 +10,6 @@ import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.infercore.inference.Target;
 import io.infercore.supervisor.RunStatus;
-import io.infercore.supervisor.RunView;
 import io.infercore.supervisor.Supervisor;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,7 +81,7 @@ public class ModelRouter {
         if (isRun(model)) {
             return Uni.createFrom().item(new Target(null, null, model));
         }
-        RunView served = liveRuns().stream().filter(r -> model.equals(r.modelName())).findFirst().orElse(null);
+        Supervisor.RunRoute served = liveRuns().stream().filter(r -> model.equals(r.modelName())).findFirst().orElse(null);
         if (served != null) {
             return Uni.createFrom().item(new Target(served.engineType(), model, null));
         }
@@ -134,7 +133,7 @@ public class ModelRouter {
                 byId.putIfAbsent(config.defaultEmbeddingModel(),
                         new Listed(config.defaultEmbeddingModel(), LlamaCppEngine.TYPE));
             }
-            for (RunView run : liveRuns()) {
+            for (Supervisor.RunRoute run : liveRuns()) {
                 byId.putIfAbsent(run.runId(), new Listed(run.runId(), run.engineType()));
                 byId.putIfAbsent(run.modelName(), new Listed(run.modelName(), run.engineType()));
             }
@@ -184,11 +183,11 @@ public class ModelRouter {
     }
 
     private boolean isRun(String id) {
-        return supervisor.list().stream().anyMatch(r -> r.runId().equals(id));
+        return supervisor.routes().stream().anyMatch(r -> r.runId().equals(id));
     }
 
-    private List<RunView> liveRuns() {
-        return supervisor.list().stream()
+    private List<Supervisor.RunRoute> liveRuns() {
+        return supervisor.routes().stream()
                 .filter(r -> r.status() != RunStatus.STOPPED && r.status() != RunStatus.FAILED).toList();
     }
 

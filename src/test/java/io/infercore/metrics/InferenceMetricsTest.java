@@ -1,5 +1,6 @@
 package io.infercore.metrics;
 
+import io.infercore.support.FakeVllmResource;
 import io.infercore.support.Scrape;
 import io.infercore.support.Sse;
 import io.quarkus.test.common.WithTestResource;
@@ -25,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * a scrape before and after the requests of the test, so the amounts are exact.
  */
 @QuarkusTest
-@WithTestResource(FakeVllmForMetrics.class)
+@WithTestResource(FakeVllmResource.class)
 class InferenceMetricsTest {
 
     static final String GENERATE = "/api/v1/llm/generate";
@@ -33,7 +34,7 @@ class InferenceMetricsTest {
 
     @AfterEach
     void resetFake() {
-        FakeVllmForMetrics.vllm.resetKnobs();
+        FakeVllmResource.vllm.resetKnobs();
     }
 
     static Response post(String path, String body) {
@@ -119,12 +120,12 @@ class InferenceMetricsTest {
 
     @Test
     void should_report_an_overhead_that_excludes_the_time_the_engine_took() {
-        FakeVllmForMetrics.vllm.setKnob("token_delay_ms", 100);
+        FakeVllmResource.vllm.setKnob("token_delay_ms", 100);
         Map<String, String> overhead = Map.of("route", "/v1/chat/completions", "engine", "vllm");
         double overheadsBefore = Scrape.now().sum("infercore_request_overhead_seconds_count", overhead);
 
         long started = System.nanoTime();
-        Response response = post("/v1/chat/completions", "{\"model\":\"vllm/" + FakeVllmForMetrics.MODEL + "\","
+        Response response = post("/v1/chat/completions", "{\"model\":\"vllm/" + FakeVllmResource.MODEL + "\","
                 + "\"max_tokens\":8,\"temperature\":0,\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about a cat\"}]}");
         double elapsedMs = (System.nanoTime() - started) / 1e6;
 
@@ -136,7 +137,7 @@ class InferenceMetricsTest {
         Scrape after = after(() -> Scrape.now().sum("infercore_request_overhead_seconds_count", overhead)
                 == overheadsBefore + 1);
         assertThat(after.sum("infercore_requests_total", "route", "/v1/chat/completions", "engine", "vllm",
-                "model", FakeVllmForMetrics.MODEL, "status", "200")).isPositive();
+                "model", FakeVllmResource.MODEL, "status", "200")).isPositive();
     }
 
     @Test

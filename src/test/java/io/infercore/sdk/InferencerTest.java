@@ -7,6 +7,7 @@ import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.infercore.inference.Completion;
 import io.infercore.inference.StructuredResult;
+import io.infercore.support.FakeVllmResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;

@@ -1,15 +1,14 @@
-package io.infercore.sdk;
+package io.infercore.support;
 
-import io.infercore.support.FakeEngineProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.Map;
 
-/** The fake vLLM 0.11 server for {@link InferencerTest}; static so the test can turn its fault knobs. */
+/** A fake vLLM 0.11 server behind {@code vllm.base_url}; static so tests can turn its knobs (pacing, faults). */
 public class FakeVllmResource implements QuarkusTestResourceLifecycleManager {
 
-    static final String MODEL = "Qwen/Qwen2-0.5B-Instruct";
-    static FakeEngineProcess vllm;
+    public static final String MODEL = "Qwen/Qwen2-0.5B-Instruct";
+    public static FakeEngineProcess vllm;
 
     @Override
     public Map<String, String> start() {

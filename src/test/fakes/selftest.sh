@@ -25,6 +25,13 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 py() { python3 -c "import json,sys; d=json.load(sys.stdin); print(($1))"; } # py EXPR (d = JSON on stdin)
 post() { curl -s -H 'Content-Type: application/json' "$@"; }
 fake() { post -X POST "$1/_fake/$2" -d "$3" >/dev/null; }
+wait_log() { # wait_log FILE NEEDLE -> waits until FILE contains NEEDLE (max 5 s; Python starts slowly)
+  for _ in $(seq 1 50); do
+    grep -qF -- "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
 wait_http() { # wait_http URL -> waits until the URL answers 200 (max 10 s)
   for _ in $(seq 1 100); do
     [[ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" == 200 ]] && return 0
@@ -64,7 +71,7 @@ P=$(free_port); V="http://127.0.0.1:$P"; VLOG="$WORK/vllm.log"
 VPID=$!; PIDS+=("$VPID")
 sleep 0.4
 curl -s -o /dev/null "$V/health"; check "vllm refuses connections while loading" "$?" 7
-contains "vllm logs its pid at start" "$(cat "$VLOG")" "pid=$VPID"
+wait_log "$VLOG" "pid=$VPID"; contains "vllm logs its pid at start" "$(cat "$VLOG")" "pid=$VPID"
 wait_http "$V/health" && ok "vllm /health 200 after load" || fail "vllm never became healthy"
 contains "vllm ready log" "$(cat "$VLOG")" "Application startup complete."
 check "vllm /v1/models" "$(curl -s "$V/v1/models" | py '[m["id"] for m in d["data"]], d["data"][0]["max_model_len"]')" "(['qwen', 'qwen-alias'], 4000)"

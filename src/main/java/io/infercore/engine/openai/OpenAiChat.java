@@ -134,7 +134,8 @@ public final class OpenAiChat {
             JsonNode answer = Lc4jTransport.normalize(UpstreamHttp.parse(text));
             if (answer.path("choices").isEmpty()) {
                 throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, http.endpoint().engine() + " at "
-                        + http.endpoint().displayUrl() + " answered a chat completion without choices");
+                        + http.endpoint().displayUrl() + " answered a chat completion without choices: "
+                        + (text.length() > 300 ? text.substring(0, 300) + "..." : text));
             }
             return LANGCHAIN4J_JSON.treeToValue(answer, ChatCompletionResponse.class);
         } catch (JsonProcessingException e) {

@@ -245,6 +245,12 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
             return Uni.createFrom().item(cached.models());
         }
         return server.http().getJson("/v1/models", probeTimeout()).map(answer -> {
+            if (!answer.path("data").isArray()) {
+                String shown = answer.toString();
+                throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, type() + " at " + server.http().endpoint().displayUrl()
+                        + " answered GET /v1/models without a data list: "
+                        + (shown.length() > 300 ? shown.substring(0, 300) + "..." : shown));
+            }
             List<ModelInfo> models = new ArrayList<>();
             answer.path("data").forEach(card -> models.add(new ModelInfo(card.path("id").asText(),
                     card.path("max_model_len").asInt(0))));

@@ -54,7 +54,7 @@ final class UpstreamClients {
         }
     }
 
-    private static Vertx vertx() {
+    static Vertx vertx() {
         ArcContainer container = Arc.container();
         if (container != null && container.isRunning()) {
             Vertx vertx = container.instance(Vertx.class).get();

@@ -10,6 +10,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -41,10 +42,26 @@ public final class UpstreamHttp {
 
     private final RemoteEndpoint endpoint;
     private final HttpClient client;
+    private final Vertx vertx;
 
     public UpstreamHttp(RemoteEndpoint endpoint) {
         this.endpoint = endpoint;
         this.client = endpoint.configured() ? UpstreamClients.client() : null;
+        this.vertx = endpoint.configured() ? UpstreamClients.vertx() : null;
+    }
+
+    /**
+     * Runs {@code call} on a Vert.x context. A call started from any other thread (the Java API,
+     * tests, a worker) would get its response events on the connection's event loop while its
+     * handlers are attached from another: a body could end before its handler was set and read
+     * as empty. Calls made from a request's event loop (the service's path) run in place.
+     */
+    private void onContext(Runnable call) {
+        if (Vertx.currentContext() != null) {
+            call.run();
+        } else {
+            vertx.runOnContext(v -> call.run());
+        }
     }
 
     public RemoteEndpoint endpoint() {
@@ -111,7 +128,7 @@ public final class UpstreamHttp {
                     }
                 }
             });
-            client.request(options(HttpMethod.POST, path, "text/event-stream")).onComplete(opened -> {
+            onContext(() -> client.request(options(HttpMethod.POST, path, "text/event-stream")).onComplete(opened -> {
                 if (opened.failed()) {
                     lines.failed(opened.cause());
                     return;
@@ -139,7 +156,7 @@ public final class UpstreamHttp {
                     response.handler(parser);
                     response.endHandler(v -> lines.ended());
                 });
-            });
+            }));
         });
     }
 
@@ -166,7 +183,7 @@ public final class UpstreamHttp {
                     }
                 }
             });
-            client.request(options)
+            onContext(() -> client.request(options)
                     .compose(request -> {
                         sent.set(request);
                         if (ended.get()) {
@@ -189,7 +206,7 @@ public final class UpstreamHttp {
                         } else {
                             emitter.complete(result.result());
                         }
-                    });
+                    }));
         });
         return call.ifNoItem().after(timeout).failWith(() -> Deadlines.timeout(endpoint, "no answer within "
                 + Deadlines.human(timeout), "first_token"));

@@ -7,6 +7,8 @@ import io.infercore.engine.SamplingParams;
 import io.infercore.engine.StreamEvent;
 import io.infercore.engine.Usage;
 import io.infercore.engine.openai.UpstreamHttp;
+import io.infercore.error.ErrorKind;
+import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -52,7 +54,15 @@ final class SglangNative {
 
     Uni<GenerationResult> generate(GenerationRequest request, Map<String, Object> constraints) {
         return http.postJson("/generate", body(request, constraints), request.model())
-                .map(answer -> new GenerationResult(answer.path("text").asText(""), null, finish(answer), usage(answer)));
+                .map(answer -> {
+                    if (!answer.path("text").isTextual()) {
+                        String shown = answer.toString();
+                        throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, "sglang at " + http.endpoint().displayUrl()
+                                + " answered /generate without text: "
+                                + (shown.length() > 300 ? shown.substring(0, 300) + "..." : shown));
+                    }
+                    return new GenerationResult(answer.path("text").asText(), null, finish(answer), usage(answer));
+                });
     }
 
     private static Map<String, Object> body(GenerationRequest request, Map<String, Object> constraints) {

@@ -16,8 +16,6 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -97,22 +95,10 @@ final class Lc4jTransport implements HttpClient {
         };
     }
 
+    /** Only streams pass through here; a complete chat maps LangChain4j's wire classes itself ({@link OpenAiChat#generate}). */
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
-        CompletableFuture<String> body = new CompletableFuture<>();
-        Cancellable running = http.postRaw(path(request), request.body(), model).subscribe()
-                .with(body::complete, body::completeExceptionally);
-        call.onCancel(() -> {
-            running.cancel();
-            body.cancel(false);
-        });
-        try {
-            String text = body.join();
-            return SuccessfulHttpResponse.builder().statusCode(200).headers(Map.of())
-                    .body(normalize(UpstreamHttp.parse(text)).toString()).build();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        throw new UnsupportedOperationException("the OpenAI-compatible transport only streams /v1/chat/completions");
     }
 
     @Override

@@ -23,8 +23,6 @@ final class UpstreamClients {
 
     /** Connections per engine server: one per concurrent call (streams hold theirs until the end). */
     static final int MAX_CONNECTIONS_PER_SERVER = 4096;
-    /** How long an idle pooled connection is kept, in seconds. */
-    static final int KEEP_ALIVE_SECONDS = 2;
 
     private record Shared(Vertx vertx, HttpClient client) {
     }
@@ -47,9 +45,6 @@ final class UpstreamClients {
                 HttpClientOptions options = new HttpClientOptions()
                         .setProtocolVersion(HttpVersion.HTTP_1_1)
                         .setKeepAlive(true)
-                        // Below the servers' own idle limit (llama.cpp's HTTP server closes after 5 s),
-                        // so a pooled connection is never reused just as the server closes it.
-                        .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
                         .setTcpNoDelay(true)
                         .setDecompressionSupported(false);
                 shared = new Shared(vertx, vertx.createHttpClient(options,

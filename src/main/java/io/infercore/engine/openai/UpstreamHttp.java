@@ -9,16 +9,18 @@ import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
-
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.parsetools.RecordParser;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -128,36 +130,62 @@ public final class UpstreamHttp {
                     }
                 }
             });
-            onContext(() -> client.request(options(HttpMethod.POST, path, "text/event-stream")).onComplete(opened -> {
-                if (opened.failed()) {
-                    lines.failed(opened.cause());
-                    return;
-                }
-                HttpClientRequest request = opened.result();
-                sent.set(request);
-                if (lines.cancelled) {
-                    request.reset();
-                    return;
-                }
-                request.putHeader("Content-Type", "application/json");
-                request.send(text).onComplete(answered -> {
-                    if (answered.failed()) {
-                        lines.failed(answered.cause());
-                        return;
-                    }
-                    HttpClientResponse response = answered.result();
-                    if (response.statusCode() / 100 != 2) {
-                        response.body().onComplete(b -> lines.refused(response.statusCode(),
-                                b.succeeded() ? b.result().toString(StandardCharsets.UTF_8) : ""));
-                        return;
-                    }
-                    RecordParser parser = RecordParser.newDelimited("\n", line -> lines.line(stripCr(line)));
-                    response.exceptionHandler(lines::failed);
-                    response.handler(parser);
-                    response.endHandler(v -> lines.ended());
-                });
-            }));
+            onContext(() -> openStream(path, text, lines, sent, true));
         });
+    }
+
+    /** Opens one SSE exchange; {@code mayRetry}: once, when a kept-alive connection was already closing. */
+    private void openStream(String path, String text, EventLines lines, AtomicReference<HttpClientRequest> sent,
+                            boolean mayRetry) {
+        client.request(options(HttpMethod.POST, path, "text/event-stream")).onComplete(opened -> {
+            if (opened.failed()) {
+                lines.failed(opened.cause());
+                return;
+            }
+            HttpClientRequest request = opened.result();
+            sent.set(request);
+            if (lines.cancelled) {
+                request.reset();
+                return;
+            }
+            request.putHeader("Content-Type", "application/json");
+            request.send(text).onComplete(answered -> {
+                if (answered.failed()) {
+                    if (mayRetry && !lines.cancelled && isStaleConnection(answered.cause())) {
+                        openStream(path, text, lines, sent, false);
+                    } else {
+                        lines.failed(answered.cause());
+                    }
+                    return;
+                }
+                HttpClientResponse response = answered.result();
+                if (response.statusCode() / 100 != 2) {
+                    response.body().onComplete(b -> lines.refused(response.statusCode(),
+                            b.succeeded() ? b.result().toString(StandardCharsets.UTF_8) : ""));
+                    return;
+                }
+                RecordParser parser = RecordParser.newDelimited("\n", line -> lines.line(stripCr(line)));
+                response.exceptionHandler(lines::failed);
+                response.handler(parser);
+                response.endHandler(v -> lines.ended());
+            });
+        });
+    }
+
+    /**
+     * Whether a request failed because the kept-alive connection it was sent on had just been
+     * closed by the server, before any answer: llama.cpp's server, for one, advertises keep-alive
+     * but closes the connection after every streamed answer, and a request that reuses it in that
+     * moment is lost. Such a request never reached the engine's handler, so it is sent once more
+     * on a new connection (as curl and OkHttp do). A refused or timed-out connect is not this.
+     */
+    static boolean isStaleConnection(Throwable failure) {
+        if (failure instanceof HttpClosedException) {
+            return true;
+        }
+        String message = failure.getMessage();
+        return failure instanceof IOException && message != null
+                && (message.contains("Connection reset") || message.contains("Broken pipe"));
     }
 
     private static String stripCr(Buffer line) {
@@ -183,33 +211,50 @@ public final class UpstreamHttp {
                     }
                 }
             });
-            onContext(() -> client.request(options)
-                    .compose(request -> {
-                        sent.set(request);
-                        if (ended.get()) {
-                            request.reset();
-                        }
-                        if (body == null) {
-                            return request.send();
-                        }
-                        request.putHeader("Content-Type", "application/json");
-                        return request.send(body);
-                    })
-                    .compose(response -> response.body().map(b -> new Reply(response.statusCode(),
-                            b.toString(StandardCharsets.UTF_8))))
-                    .onComplete(result -> {
-                        if (!ended.compareAndSet(false, true)) {
-                            return; // cancelled or timed out: nobody is listening
-                        }
-                        if (result.failed()) {
-                            emitter.fail(transportError(result.cause()));
-                        } else {
-                            emitter.complete(result.result());
-                        }
-                    }));
+            onContext(() -> exchange(options, body, ended, sent, emitter, true));
         });
         return call.ifNoItem().after(timeout).failWith(() -> Deadlines.timeout(endpoint, "no answer within "
                 + Deadlines.human(timeout), "first_token"));
+    }
+
+    /** One attempt of {@link #send}; {@code mayRetry}: once, on a stale kept-alive connection. */
+    private void exchange(RequestOptions options, String body, AtomicBoolean ended,
+                          AtomicReference<HttpClientRequest> sent, UniEmitter<? super Reply> emitter,
+                          boolean mayRetry) {
+        AtomicBoolean answered = new AtomicBoolean();
+        client.request(options)
+                .compose(request -> {
+                    sent.set(request);
+                    if (ended.get()) {
+                        request.reset();
+                    }
+                    if (body == null) {
+                        return request.send();
+                    }
+                    request.putHeader("Content-Type", "application/json");
+                    return request.send(body);
+                })
+                .compose(response -> {
+                    answered.set(true);
+                    return response.body().map(b -> new Reply(response.statusCode(), b.toString(StandardCharsets.UTF_8)));
+                })
+                .onComplete(result -> {
+                    if (ended.get()) {
+                        return; // cancelled or timed out: nobody is listening
+                    }
+                    if (result.failed() && mayRetry && !answered.get() && isStaleConnection(result.cause())) {
+                        exchange(options, body, ended, sent, emitter, false);
+                        return;
+                    }
+                    if (!ended.compareAndSet(false, true)) {
+                        return;
+                    }
+                    if (result.failed()) {
+                        emitter.fail(transportError(result.cause()));
+                    } else {
+                        emitter.complete(result.result());
+                    }
+                });
     }
 
     private RequestOptions options(HttpMethod method, String path, String accept) {
@@ -317,7 +362,7 @@ public final class UpstreamHttp {
             if (cancelled || !finished.compareAndSet(false, true)) {
                 return;
             }
-            if (isClosed(failure)) {
+            if (isStaleConnection(failure)) {
                 emitter.fail(closedEarly());
             } else {
                 emitter.fail(transportError(failure));
@@ -339,11 +384,6 @@ public final class UpstreamHttp {
         private InfercoreException closedEarly() {
             return new InfercoreException(ErrorKind.UPSTREAM_ERROR, endpoint.engine() + " at "
                     + endpoint.displayUrl() + " closed the stream before it finished (did the engine crash?)");
-        }
-
-        private static boolean isClosed(Throwable failure) {
-            return failure instanceof io.vertx.core.http.HttpClosedException
-                    || (failure.getMessage() != null && failure.getMessage().contains("Connection was closed"));
         }
     }
 

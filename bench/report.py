@@ -107,6 +107,13 @@ if st:
     rss = statistics.median(float(s[1]) for s in st)
     out["startup"] = {"ready_ms": ready, "ready_ms_all": [float(s[0]) for s in st], "idle_rss_mb": rss,
                       "target_ready_met": ready <= 1500, "target_rss_met": rss <= 150}
+cds = lines("startup_cds.txt")
+if cds and st:  # as scripts/serve.sh starts it: on a class-data sharing archive of the same jar
+    ready_cds = statistics.median(float(s[0]) for s in cds)
+    rss_cds = statistics.median(float(s[1]) for s in cds)
+    out["startup"].update({"ready_ms_cds": ready_cds, "ready_ms_cds_all": [float(s[0]) for s in cds],
+                           "idle_rss_mb_cds": rss_cds, "target_ready_met_cds": ready_cds <= 1500,
+                           "target_rss_met_cds": rss_cds <= 150})
 model = lines("startup_model.txt")
 if model and st:
     out["startup"]["ready_with_model_ms"] = float(model[0][0])
@@ -171,6 +178,9 @@ if s:
           f"{f(s['idle_rss_mb'], '{:.0f}')} MB {ok(s['target_rss_met'])}"
           + (f", with the model {f(s.get('ready_with_model_ms'), '{:.0f}')} ms (load {f(s.get('model_load_ms'), '{:.0f}')} ms)"
              if "ready_with_model_ms" in s else ""))
+    if "ready_ms_cds" in s:
+        print(f"  with the CDS archive (scripts/serve.sh): ready {f(s['ready_ms_cds'], '{:.0f}')} ms "
+              f"{ok(s['target_ready_met_cds'])}, idle RSS {f(s['idle_rss_mb_cds'], '{:.0f}')} MB {ok(s['target_rss_met_cds'])}")
 la = out["launch"]
 if la:
     print(f"Launch overhead {f(la['overhead_ms'], '{:.0f}')} ms over a {la['delay_ms']:.0f} ms load "

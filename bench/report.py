@@ -179,7 +179,7 @@ if s:
           + (f", with the model {f(s.get('ready_with_model_ms'), '{:.0f}')} ms (load {f(s.get('model_load_ms'), '{:.0f}')} ms)"
              if "ready_with_model_ms" in s else ""))
     if "ready_ms_cds" in s:
-        print(f"  with the CDS archive (scripts/serve.sh): ready {f(s['ready_ms_cds'], '{:.0f}')} ms "
+        print(f"  as scripts/serve.sh starts it (CDS archive, config/jvm.options): ready {f(s['ready_ms_cds'], '{:.0f}')} ms "
               f"{ok(s['target_ready_met_cds'])}, idle RSS {f(s['idle_rss_mb_cds'], '{:.0f}')} MB {ok(s['target_rss_met_cds'])}")
 la = out["launch"]
 if la:

@@ -151,14 +151,18 @@ stop_pid "$GATEWAY_PID"; stop_pid "$NGINX_PID"; stop_pid "$BACKEND_PID"
 
 # ---- start-up and idle RSS (no model), then launch overhead on the same process ----
 echo "start-up without a model (x$STARTS, with and without the CDS archive), idle RSS, launch overhead (x$LAUNCHES)" >&2
-# With the class-data sharing archive scripts/serve.sh starts the service on (made here from the same jar)
+# As scripts/serve.sh starts it: on a class-data sharing archive (made here from the same jar) and
+# with config/jvm.options
+JVM_OPTIONS=()
+while read -r flag; do JVM_OPTIONS+=("$flag"); done < <(sed -e 's/#.*//' -e 's/^[[:space:]]*//' \
+  -e 's/[[:space:]]*$//' -e '/^$/d' config/jvm.options)
 : >"$R/startup_cds.txt"
 if bash scripts/cds-archive.sh "$JAR" "$WORK/infercore.jsa" 2>"$WORK/cds-archive.log"; then
   for i in $(seq 1 "$STARTS"); do
     PORT=$(free_port)
     T0=$(now_ms)
-    infercore "$WORK/startup-cds$i.log" -XX:SharedArchiveFile="$WORK/infercore.jsa" -Dquarkus.http.port="$PORT" \
-      -Dinfercore.embedded.enabled=false
+    infercore "$WORK/startup-cds$i.log" -XX:SharedArchiveFile="$WORK/infercore.jsa" "${JVM_OPTIONS[@]}" \
+      -Dquarkus.http.port="$PORT" -Dinfercore.embedded.enabled=false
     wait_http "http://127.0.0.1:$PORT/q/health/ready" "$SVC_PID" 60
     T1=$(now_ms)
     sleep "$IDLE"

@@ -19,6 +19,9 @@ if [ ! -f "$archive" ] || [ "$jar" -nt "$archive" ]; then
   echo "serve: writing the class-data sharing archive (scripts/cds-archive.sh)" >&2
   bash scripts/cds-archive.sh "$jar" "$archive" || rm -f "$archive"
 fi
-cds=()
-[ -f "$archive" ] && cds=(-XX:SharedArchiveFile="$archive")
-exec "$JAVA_HOME/bin/java" "${cds[@]}" -jar "$jar" serve "$@"
+opts=()
+[ -f "$archive" ] && opts=(-XX:SharedArchiveFile="$archive")
+# config/jvm.options: one flag per line, '#' comments
+while read -r flag; do opts+=("$flag"); done < <(sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' \
+  -e '/^$/d' config/jvm.options 2>/dev/null)
+exec "$JAVA_HOME/bin/java" "${opts[@]}" -jar "$jar" serve "$@"

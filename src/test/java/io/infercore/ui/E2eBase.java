@@ -68,19 +68,31 @@ abstract class E2eBase {
         browser.open(base + "#/" + route);
     }
 
-    /** Starts recording what the first launch card shows: {s: stage, p: "42%", b: bytes text}, on every change. */
+    /**
+     * Starts recording what the first launch card shows: {s: stage, p: "42%", b: bytes text}, on
+     * every change. Progress events that arrive in one network read are applied in one task, and
+     * the observer runs after it: the stages set in between are recovered from the mutation
+     * records' old values (each recorded with the percentage shown before the batch).
+     */
     void recordLaunchProgress() {
         browser.js("""
                 window.__progress = [];
                 const box = document.getElementById('launch-tasks');
-                new MutationObserver(() => {
-                  const card = box.querySelector('.task');
-                  if (!card) return;
-                  const now = { s: card.dataset.stage || '', p: card.querySelector('.task-pct').textContent,
-                    b: card.querySelector('.task-bytes').textContent };
+                const push = (now) => {
                   const last = window.__progress[window.__progress.length - 1];
                   if (!last || last.s !== now.s || last.p !== now.p || last.b !== now.b) window.__progress.push(now);
-                }).observe(box, { subtree: true, childList: true, characterData: true, attributes: true });""");
+                };
+                new MutationObserver((records) => {
+                  const card = box.querySelector('.task');
+                  if (!card) return;
+                  const set = records.filter(r => r.type === 'attributes' && r.attributeName === 'data-stage'
+                    && r.target === card).map(r => r.oldValue || '');
+                  const before = window.__progress[window.__progress.length - 1];
+                  set.slice(1).forEach(s => push({ s, p: before ? before.p : '0%', b: before ? before.b : '' }));
+                  push({ s: card.dataset.stage || '', p: card.querySelector('.task-pct').textContent,
+                    b: card.querySelector('.task-bytes').textContent });
+                }).observe(box, { subtree: true, childList: true, characterData: true, attributes: true,
+                  attributeOldValue: true });""");
     }
 
     @SuppressWarnings("unchecked")

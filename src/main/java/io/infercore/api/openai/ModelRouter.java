@@ -78,12 +78,16 @@ public class ModelRouter {
         if (model == null || model.isBlank()) {
             return Uni.createFrom().item(new Target(null, null, null));
         }
-        if (isRun(model)) {
-            return Uni.createFrom().item(new Target(null, null, model));
+        List<Supervisor.RunRoute> runs = supervisor.routes(); // once per request: it refreshes every run's status
+        for (Supervisor.RunRoute run : runs) {
+            if (run.runId().equals(model)) {
+                return Uni.createFrom().item(new Target(null, null, model));
+            }
         }
-        Supervisor.RunRoute served = liveRuns().stream().filter(r -> model.equals(r.modelName())).findFirst().orElse(null);
-        if (served != null) {
-            return Uni.createFrom().item(new Target(served.engineType(), model, null));
+        for (Supervisor.RunRoute run : runs) {
+            if (isLive(run) && model.equals(run.modelName())) {
+                return Uni.createFrom().item(new Target(run.engineType(), model, null));
+            }
         }
         int slash = model.indexOf('/');
         if (slash > 0 && engines.types().contains(model.substring(0, slash))) {
@@ -182,13 +186,12 @@ public class ModelRouter {
                 });
     }
 
-    private boolean isRun(String id) {
-        return supervisor.routes().stream().anyMatch(r -> r.runId().equals(id));
+    private static boolean isLive(Supervisor.RunRoute run) {
+        return run.status() != RunStatus.STOPPED && run.status() != RunStatus.FAILED;
     }
 
     private List<Supervisor.RunRoute> liveRuns() {
-        return supervisor.routes().stream()
-                .filter(r -> r.status() != RunStatus.STOPPED && r.status() != RunStatus.FAILED).toList();
+        return supervisor.routes().stream().filter(ModelRouter::isLive).toList();
     }
 
     /** Ollama names a model {@code x} or {@code x:latest} interchangeably. */

@@ -130,6 +130,17 @@ public final class OpenAiChat {
 
     /** The answer, with vLLM's newer {@code reasoning} field where LangChain4j looks for it. */
     private ChatCompletionResponse read(String text) {
+        if (!text.contains("\"reasoning\"")) {
+            // the common answer: read once, straight into LangChain4j's class (no tree to normalize)
+            try {
+                ChatCompletionResponse direct = LANGCHAIN4J_JSON.readValue(text, ChatCompletionResponse.class);
+                if (direct != null && direct.choices() != null && !direct.choices().isEmpty()) {
+                    return direct;
+                }
+            } catch (JsonProcessingException e) {
+                // not readable: the path below reports it, the same way as any other answer
+            }
+        }
         try {
             JsonNode answer = Lc4jTransport.normalize(UpstreamHttp.parse(text));
             if (answer.path("choices").isEmpty()) {

@@ -24,18 +24,21 @@ final class Readiness {
     private static final int TAIL_LINES = 30;
 
     /**
-     * One probe client for all drivers: building a JDK client sets up TLS defaults, which showed
-     * in a JFR profile of the service's start-up once per driver.
+     * One probe client for all drivers, built at the first probe: building a JDK client sets up
+     * TLS defaults, which showed in a JFR profile of the service's start-up (once per driver, when
+     * each driver had its own), and a service that never launches an engine never needs it.
      */
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final class Probes {
+        static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
 
     /** True when {@code method url} answers 200 within {@code timeout}. */
     boolean probe(String url, String method, Duration timeout) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                     .method(method, HttpRequest.BodyPublishers.noBody()).build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return Probes.HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException | IllegalArgumentException e) {
             return false;
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.infercore.api;
 
+import io.infercore.support.RawStream;
 import io.infercore.support.FakeEngineProcess;
 import io.infercore.support.Sse;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -12,12 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -67,20 +63,11 @@ class RemoteFaultsTest {
                 : chatBody(engine, ",\"max_tokens\":400,\"stream\":true,\"engine_args\":{\"ignore_eos\":true}}")
                         .replace("}}}", "}}");
         long closedAt;
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            OutputStream out = socket.getOutputStream();
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
-                    + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes);
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            String line;
+        try (RawStream stream = RawStream.post(base, path, body)) {
             int tokens = 0;
-            while ((line = in.readLine()) != null && tokens < 3) {
-                if (line.startsWith("event: delta") || line.contains("\"content\":\"")) {
-                    tokens++;
-                }
+            while (tokens < 3 && stream.readUntil(line -> line.startsWith("event: delta")
+                    || line.contains("\"content\":\"")) != null) {
+                tokens++;
             }
             assertThat(tokens).as("tokens streamed before hanging up").isEqualTo(3);
             assertThat(fake.stats().path("in_flight").asInt()).isEqualTo(1);

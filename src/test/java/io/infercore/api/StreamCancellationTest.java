@@ -8,6 +8,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.infercore.engine.llamacpp.LlamaCppEngine;
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.infercore.support.RawStream;
 import io.infercore.support.LongGenerationProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -15,12 +16,7 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 
@@ -44,18 +40,9 @@ class StreamCancellationTest {
         long cancelledBefore = engine.cancelledGenerations();
         String body = "{\"prompt\":\"Once upon a time\",\"max_tokens\":" + LongGenerationProfile.LONG_GENERATION + ",\"stream\":true,"
                 + "\"engine_args\":{\"ignore_eos\":true}}";
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /api/v1/llm/generate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = in.readLine()) != null && !line.startsWith("event: delta")) {
-                // skip the status line and headers until the first token arrives
-            }
-            assertThat(line).isEqualTo("event: delta");
+        try (RawStream stream = RawStream.post(base, "/api/v1/llm/generate", body)) {
+            // the status line and headers are skipped until the first token arrives; then hang up
+            assertThat(stream.readUntil(line -> line.startsWith("event: delta"))).isEqualTo("event: delta");
         }
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(engine.cancelledGenerations()).isEqualTo(cancelledBefore + 1));

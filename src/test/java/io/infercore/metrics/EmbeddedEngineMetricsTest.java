@@ -1,5 +1,6 @@
 package io.infercore.metrics;
 
+import io.infercore.support.RawStream;
 import io.infercore.support.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -8,12 +9,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -70,21 +66,10 @@ class EmbeddedEngineMetricsTest {
         double hungUp = Scrape.now().sum("infercore_requests_total", "route", route, "status", "499");
         String body = "{\"prompt\":\"Once upon a time\",\"max_tokens\":4000,\"stream\":true,"
                 + "\"engine_args\":{\"ignore_eos\":true}}";
-        String overhead = null;
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST " + route + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = in.readLine()) != null && !line.startsWith("event: delta")) {
-                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("x-infercore-overhead-ms:")) {
-                    overhead = line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-            assertThat(line).isEqualTo("event: delta");
+        String overhead;
+        try (RawStream stream = RawStream.post(base, route, body)) {
+            assertThat(stream.readUntil(line -> line.startsWith("event: delta"))).isEqualTo("event: delta");
+            overhead = stream.header("X-Infercore-Overhead-Ms");
         }
 
         assertThat(Double.parseDouble(overhead)).isNotNegative();

@@ -28,15 +28,14 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-ready() { until curl -sf -o /dev/null "$1"; do sleep 0.1; done; }
+. bench/lib.sh
 
 LIB="$NEW/lib/main/*"
 "$JAVAC" -nowarn -d "$WORK/classes" -cp "$LIB" bench/FastBackend.java bench/LoadClient.java
 CP="$WORK/classes:$LIB"
 BPORT=$(free_port)
 "$JAVA" -cp "$CP" FastBackend "$BPORT" bench-model 500 10 >"$WORK/backend.log" 2>&1 &
-PIDS+=($!)
+BPID=$!; PIDS+=("$BPID")
 start() { # APP_DIR PORT -> pid
   "$JAVA" -Dquarkus.log.level=WARN -Dinfercore.models_dir="$WORK/models-$2" -Dquarkus.http.port="$2" \
     -Dinfercore.vllm.base_url="http://127.0.0.1:$BPORT" -Dinfercore.embedded.enabled=false \
@@ -46,9 +45,9 @@ start() { # APP_DIR PORT -> pid
 OPORT=$(free_port); NPORT=$(free_port)
 OPID=$(start "$OLD" "$OPORT"); PIDS+=("$OPID")
 NPID=$(start "$NEW" "$NPORT"); PIDS+=("$NPID")
-ready "http://127.0.0.1:$BPORT/health"
-ready "http://127.0.0.1:$OPORT/q/health/ready"
-ready "http://127.0.0.1:$NPORT/q/health/ready"
+wait_http "http://127.0.0.1:$BPORT/health" "$BPID" 60
+wait_http "http://127.0.0.1:$OPORT/q/health/ready" "$OPID" 60
+wait_http "http://127.0.0.1:$NPORT/q/health/ready" "$NPID" 60
 
 MSG='"messages":[{"role":"user","content":"Say hello"}],"max_tokens":8'
 if [ "$ROUTE" = /api/v1/llm/chat ]; then BODY="{\"engine_type\":\"vllm\",\"model_name\":\"bench-model\",$MSG}"

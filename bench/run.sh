@@ -73,18 +73,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-now_ms() { date +%s%3N; }
-wait_http() { # URL PID SECONDS: until URL answers 2xx
-  local end=$(( $(now_ms) + $3 * 1000 ))
-  until curl -sf -o /dev/null "$1"; do
-    kill -0 "$2" 2>/dev/null || { echo "process $2 died before $1 answered" >&2; return 1; }
-    [ "$(now_ms)" -lt "$end" ] || { echo "timeout waiting for $1" >&2; return 1; }
-    sleep 0.01
-  done
-}
-rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
-stop_pid() { kill "$1" 2>/dev/null || true; for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; kill -9 "$1" 2>/dev/null || true; }
+. bench/lib.sh
 infercore() { # LOG ARGS...: starts the service, sets SVC_PID
   local log=$1; shift
   "$JAVA" -Dquarkus.log.level=WARN -Dinfercore.models_dir="$WORK/models" \
@@ -154,8 +143,7 @@ echo "start-up without a model (x$STARTS, with and without the CDS archive), idl
 # As scripts/serve.sh starts it: on a class-data sharing archive (made here from the same jar) and
 # with config/jvm.options
 JVM_OPTIONS=()
-while read -r flag; do JVM_OPTIONS+=("$flag"); done < <(sed -e 's/#.*//' -e 's/^[[:space:]]*//' \
-  -e 's/[[:space:]]*$//' -e '/^$/d' config/jvm.options)
+while read -r flag; do JVM_OPTIONS+=("$flag"); done < <(bash scripts/jvm-options.sh)
 : >"$R/startup_cds.txt"
 if bash scripts/cds-archive.sh "$JAR" "$WORK/infercore.jsa" 2>"$WORK/cds-archive.log"; then
   for i in $(seq 1 "$STARTS"); do

@@ -21,7 +21,5 @@ if [ ! -f "$archive" ] || [ "$jar" -nt "$archive" ]; then
 fi
 opts=()
 [ -f "$archive" ] && opts=(-XX:SharedArchiveFile="$archive")
-# config/jvm.options: one flag per line, '#' comments
-while read -r flag; do opts+=("$flag"); done < <(sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' \
-  -e '/^$/d' config/jvm.options 2>/dev/null)
+while read -r flag; do opts+=("$flag"); done < <(bash scripts/jvm-options.sh)
 exec "$JAVA_HOME/bin/java" "${opts[@]}" -jar "$jar" serve "$@"

@@ -5,7 +5,7 @@
 #   bench/embedded-throughput.sh [GGUF] [ROUNDS] [TOKENS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-GGUF=$(realpath "${1:-../shared/models/stories260K.gguf}")
+GGUF=$(realpath "${1:-src/test/resources/models/stories260K.gguf}")
 ROUNDS=${2:-15}
 TOKENS=${3:-400}
 APP=${INFERCORE_APP:-target/quarkus-app}

@@ -15,7 +15,7 @@ ROOT=$(pwd)
 
 QUICK=0
 JAR=${INFERCORE_JAR:-target/quarkus-app/quarkus-run.jar}
-GGUF=${BENCH_GGUF:-../shared/models/stories260K.gguf}
+GGUF=${BENCH_GGUF:-src/test/resources/models/stories260K.gguf}
 KEEP=""
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * Command lines and environments of launched vLLM and SGLang servers, with the flags each
- * documents ({@code /work/shared/protocols/ENGINES.md}). Only the supervisor chooses host, port,
+ * documents ({@code docs/ENGINE-PROTOCOLS.md}). Only the supervisor chooses host, port,
  * model, served name, GPU split and download directory; {@code engine_args} may add the flags
  * listed in {@link #VLLM_ARGS} / {@link #SGLANG_ARGS}, with typed values that can never be read
  * as another flag. Values are checked for safety here and for meaning by the engine itself (its

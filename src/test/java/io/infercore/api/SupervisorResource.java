@@ -2,6 +2,7 @@ package io.infercore.api;
 
 import io.infercore.support.FakeEngineProcess;
 import io.infercore.support.FakeHub;
+import io.infercore.support.TestModel;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
@@ -26,8 +27,7 @@ public class SupervisorResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             modelsDir = Files.createTempDirectory("infercore-supervisor-test");
-            byte[] gguf = Files.readAllBytes(Path.of(System.getProperty("test-model.path",
-                    "../shared/models/stories260K.gguf")));
+            byte[] gguf = Files.readAllBytes(TestModel.path());
             hub = new FakeHub().file("karpathy/tinyllamas", "stories260K.gguf", gguf)
                     .file("karpathy/tinyllamas", "tampered/stories260K-copy.gguf", gguf);
         } catch (IOException e) {

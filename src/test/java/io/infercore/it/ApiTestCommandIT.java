@@ -3,6 +3,7 @@ package io.infercore.it;
 import io.infercore.support.CliProcess;
 import io.infercore.support.FakeEngineProcess;
 import io.infercore.support.ServiceProcess;
+import io.infercore.support.TestModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class ApiTestCommandIT {
     @BeforeAll
     static void startService() throws Exception {
         service = ServiceProcess.start(Map.of(
-                "infercore.llamacpp.model_path", System.getProperty("test-model.path", "../shared/models/stories260K.gguf"),
+                "infercore.llamacpp.model_path", TestModel.pathString(),
                 "infercore.default_model_name", "stories260k",
                 "infercore.models_dir", "target/it-models",
                 "infercore.llamacpp.threads", "1",

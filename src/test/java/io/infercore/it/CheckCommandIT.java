@@ -2,6 +2,7 @@ package io.infercore.it;
 
 import io.infercore.support.CliProcess;
 import io.infercore.support.FakeEngineProcess;
+import io.infercore.support.TestModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class CheckCommandIT {
 
     private Map<String, String> properties() {
         Map<String, String> p = new HashMap<>(Map.of(
-                "infercore.llamacpp.model_path", System.getProperty("test-model.path", "../shared/models/stories260K.gguf"),
+                "infercore.llamacpp.model_path", TestModel.pathString(),
                 "infercore.default_model_name", "stories260k",
                 "infercore.models_dir", dir.resolve("models").toString(),
                 "infercore.llamacpp.threads", "1",

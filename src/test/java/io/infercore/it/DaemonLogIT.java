@@ -3,6 +3,7 @@ package io.infercore.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infercore.support.ServiceProcess;
+import io.infercore.support.TestModel;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ class DaemonLogIT {
     void should_write_json_lines_to_the_log_file_and_record_the_sigterm_shutdown() throws Exception {
         Path dir = Files.createTempDirectory("infercore-daemon");
         Path logFile = dir.resolve("log").resolve("infercore.log");
-        String model = System.getProperty("test-model.path", "../shared/models/stories260K.gguf");
+        String model = TestModel.pathString();
         try (ServiceProcess service = ServiceProcess.start(Map.of(
                 "infercore.llamacpp.model_path", model,
                 "infercore.default_model_name", "stories260k",

@@ -2,6 +2,7 @@ package io.infercore.it;
 
 import io.infercore.deploy.Manifests;
 import io.infercore.support.ServiceProcess;
+import io.infercore.support.TestModel;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class DeployConfigIT {
         Path dir = Files.createTempDirectory("infercore-k8s-config");
         Path config = Manifests.configFile("config.json", dir);
         Path models = Manifests.configFile("models.json", dir);
-        String model = System.getProperty("test-model.path", "../shared/models/stories260K.gguf");
+        String model = TestModel.pathString();
         try (ServiceProcess service = ServiceProcess.start(Map.of(
                 "config.path", config.toString(),
                 "infercore.models_config", models.toString(),

@@ -2,6 +2,7 @@ package io.infercore.it;
 
 import io.infercore.support.CliProcess;
 import io.infercore.support.FakeEngineProcess;
+import io.infercore.support.TestModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,8 +41,7 @@ class InferencerIT {
     }
 
     private static Map<String, String> embedded() {
-        return Map.of("infercore.llamacpp.model_path", System.getProperty("test-model.path",
-                "../shared/models/stories260K.gguf"), "infercore.default_model_name", "stories260k");
+        return Map.of("infercore.llamacpp.model_path", TestModel.pathString(), "infercore.default_model_name", "stories260k");
     }
 
     @Test

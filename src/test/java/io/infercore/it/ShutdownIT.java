@@ -1,6 +1,7 @@
 package io.infercore.it;
 
 import io.infercore.support.ServiceProcess;
+import io.infercore.support.TestModel;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -23,7 +24,7 @@ class ShutdownIT {
 
     @Test
     void should_drain_the_stream_in_flight_and_exit_promptly_on_sigterm() throws Exception {
-        String model = System.getProperty("test-model.path", "../shared/models/stories260K.gguf");
+        String model = TestModel.pathString();
         try (ServiceProcess service = ServiceProcess.start(Map.of(
                 "infercore.llamacpp.model_path", model,
                 "infercore.default_model_name", "stories260k",

@@ -3,6 +3,7 @@ package io.infercore.ui;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.infercore.support.TestModel;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.io.IOException;
@@ -33,7 +34,7 @@ public class UiTestProfile implements QuarkusTestProfile {
         if (overrides == null) { // once per JVM: the folder must not be wiped under a running service
             Path dir = E2eBase.buildDir().resolve("ui-test-models");
             deleteTree(dir);
-            Path model = Path.of(System.getProperty("test-model.path", "../shared/models/stories260K.gguf"));
+            Path model = TestModel.path();
             String fake = Path.of("src/test/fakes/vllm").toAbsolutePath().toString();
             overrides = Map.of(
                     "infercore.vllm.launch_command", String.join(",", "env", "FAKE_LOAD_SECONDS=" + LOAD_SECONDS,

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Ollama's native JSON shapes (API 0.12 – 0.17, {@code /work/shared/protocols/ENGINES.md} §1), as
+ * Ollama's native JSON shapes (API 0.12 – 0.17, {@code docs/ENGINE-PROTOCOLS.md} §1), as
  * records. Each carries its own naming and unknown-field rules so it does not depend on the
  * application's global Jackson settings (which fail on unknown fields and write nulls): Ollama adds
  * fields between releases, and a {@code "format": null} would be read by Go as a format.

@@ -1,6 +1,7 @@
 package io.infercore.engine.ollama;
 
 import io.infercore.support.FakeEngineProcess;
+import io.infercore.support.TestModel;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
@@ -53,8 +54,7 @@ public class RealOllamaResource implements QuarkusTestResourceLifecycleManager {
             modelsDir = Files.createTempDirectory("infercore-ollama-it-");
             int port = FakeEngineProcess.freePort();
             ProcessBuilder builder = new ProcessBuilder("bash", SCRIPTS.resolve("ollama-with-test-model.sh").toString(),
-                    String.valueOf(port), modelsDir.toString(), Path.of(System.getProperty("test-model.path",
-                    "../shared/models/stories260K.gguf")).toAbsolutePath().toString(), MODEL)
+                    String.valueOf(port), modelsDir.toString(), TestModel.pathString(), MODEL)
                     .redirectErrorStream(true).redirectOutput(modelsDir.resolve("start.log").toFile());
             builder.environment().put("OLLAMA_BIN", binary.get());
             Process script = builder.start();

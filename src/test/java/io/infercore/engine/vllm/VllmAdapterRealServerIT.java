@@ -3,6 +3,7 @@ package io.infercore.engine.vllm;
 import io.infercore.engine.EngineAdapter;
 import io.infercore.engine.EngineAdapterContractTest;
 import io.infercore.engine.FakeEngineUnderTest;
+import io.infercore.support.TestModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -36,8 +37,7 @@ class VllmAdapterRealServerIT extends EngineAdapterContractTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path gguf = Path.of(System.getProperty("test-model.path", "../shared/models/stories260K.gguf"));
-        assumeThat(Files.isRegularFile(gguf)).as("test model %s present", gguf).isTrue();
+        Path gguf = TestModel.path();
         int port = io.infercore.support.FakeEngineProcess.freePort();
         server = new ProcessBuilder("bash", "scripts/llamacpp-openai-server.sh", gguf.toAbsolutePath().toString(),
                 String.valueOf(port), SERVED, "-c", "512", "--embeddings", "--pooling", "mean")

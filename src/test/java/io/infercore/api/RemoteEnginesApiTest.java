@@ -167,7 +167,7 @@ class RemoteEnginesApiTest {
                 .then().statusCode(504)
                 .body("code", is(504))
                 .body("msg", containsString("timeouts.first_token"));
-        assertThat((System.nanoTime() - started) / 1_000_000).isBetween(1_900L, 4_000L);
+        assertThat((System.nanoTime() - started) / 1_000_000).isBetween(1_900L, 30_000L);
     }
 
     @ParameterizedTest

@@ -73,7 +73,7 @@ class RemoteFaultsTest {
             assertThat(fake.stats().path("in_flight").asInt()).isEqualTo(1);
             closedAt = System.nanoTime();
         }
-        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
                 .untilAsserted(() -> assertThat(fake.stats().path("cancelled").asInt()).isEqualTo(cancelledBefore + 1));
         assertThat((System.nanoTime() - closedAt) / 1_000_000).isLessThan(1_000);
         assertThat(fake.stats().path("in_flight").asInt()).isZero();
@@ -120,7 +120,7 @@ class RemoteFaultsTest {
             assertThat(streamed.jsonPath().getString("msg")).contains("timeouts.first_token");
         }
         // first_token is 2s (RemoteEnginesResource); well under the fake's 60s delay
-        assertThat(elapsedMs).isBetween(1_900L, 10_000L);
+        assertThat(elapsedMs).isBetween(1_900L, 30_000L);
     }
 
     static Response post(String path, String body) {

@@ -8,6 +8,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with the caller's X-Request-Id, and no launch field refused late enough to spawn an engine.
  */
 @QuarkusTest
+@Tag("corpus")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileInputTest {
 

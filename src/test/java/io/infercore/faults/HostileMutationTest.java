@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * fixed corpus: a mutation there could make a valid launch.
  */
 @QuarkusTest
+@Tag("corpus")
 class HostileMutationTest {
 
     static final long SEED = Long.getLong("fuzz.seed", 20261128L);

@@ -56,7 +56,7 @@ class EmbedRoutingTest {
     }
 
     private EmbeddingCompletion embed(String engine, String model, List<String> inputs) {
-        return service.embed(new Target(engine, model, null), inputs).await().atMost(Duration.ofSeconds(5));
+        return service.embed(new Target(engine, model, null), inputs).await().atMost(Duration.ofSeconds(20));
     }
 
     @Test

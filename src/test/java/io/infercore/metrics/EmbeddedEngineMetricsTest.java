@@ -50,11 +50,12 @@ class EmbeddedEngineMetricsTest {
 
         List<CompletableFuture<Integer>> calls = java.util.stream.IntStream.range(0, 3)
                 .mapToObj(i -> CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
-                        .body("{\"prompt\":\"Once upon a time\",\"max_tokens\":4000,\"engine_args\":{\"ignore_eos\":true}}")
+                        .body("{\"prompt\":\"Once upon a time\",\"max_tokens\":1000,\"engine_args\":{\"ignore_eos\":true}}")
                         .when().post("/api/v1/llm/generate").statusCode()))
                 .toList();
 
-        // Three generations of about a second each on one slot: at least one waits while another runs.
+        // Three generations of 1,000 tokens on one slot (0.25 s each on an idle machine, longer on a
+        // busy one): at least one waits while another runs.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> depth() >= 1);
         assertThat(calls.stream().map(CompletableFuture::join)).containsOnly(200);
         assertThat(depth()).isZero();

@@ -43,7 +43,7 @@ class InferenceMetricsTest {
 
     /** Waits for the request meters (recorded when the response ends, which may trail the client by a moment). */
     static Scrape after(Supplier<Boolean> settled) {
-        await().atMost(Duration.ofSeconds(5)).until(settled::get);
+        await().atMost(Duration.ofSeconds(20)).until(settled::get);
         return Scrape.now();
     }
 

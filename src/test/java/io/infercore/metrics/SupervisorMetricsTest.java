@@ -57,7 +57,7 @@ class SupervisorMetricsTest {
                 .then().statusCode(200).body("data.status", org.hamcrest.Matchers.is("running")).extract().jsonPath();
         String runId = started.getString("data.run_id");
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> launches("vllm", "ready") == launched + 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> launches("vllm", "ready") == launched + 1);
         assertThat(runs("vllm", "running")).isEqualTo(1);
 
         ProcessHandle.of(started.getLong("data.replicas[0].pid")).orElseThrow().destroyForcibly();
@@ -79,7 +79,7 @@ class SupervisorMetricsTest {
                 .then().statusCode(200).extract().asString();
 
         assertThat(body).contains("event: error");
-        await().atMost(Duration.ofSeconds(5)).until(() -> launches("sglang", "failed") == failed + 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> launches("sglang", "failed") == failed + 1);
         assertThat(launches("sglang", "ready")).isZero();
         assertThat(runs("sglang", "failed")).isEqualTo(1);
     }

@@ -57,12 +57,12 @@ class AttachDriverTest {
 
         sglang.setKnob("unhealthy", true);
         harness.table.checkHealth();
-        await().atMost(Duration.ofSeconds(5)).until(() -> run.status() == RunStatus.UNHEALTHY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> run.status() == RunStatus.UNHEALTHY);
         assertThat(harness.registry.endpoints("sglang", "Qwen/Qwen3-0.6B")).isEmpty();
 
         sglang.setKnob("unhealthy", false);
         harness.table.checkHealth();
-        await().atMost(Duration.ofSeconds(5)).until(() -> run.status() == RunStatus.RUNNING);
+        await().atMost(Duration.ofSeconds(20)).until(() -> run.status() == RunStatus.RUNNING);
 
         harness.table.stop(run.id);
         assertThat(sglang.awaitListening()).isTrue();

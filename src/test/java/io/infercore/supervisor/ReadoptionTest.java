@@ -76,7 +76,7 @@ class ReadoptionTest {
         long pid = run.replicas.get(0).process.pid();
         before.abandon();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-        await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(pid).isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(pid).isEmpty());
 
         after = new Harness(dir);
         after.table.restore();

@@ -3,6 +3,7 @@ package io.infercore.ui;
 import io.quarkus.test.common.http.TestHTTPResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -19,6 +20,7 @@ import java.util.Map;
  * service's URL, and its API for checks behind the browser's back. Skipped (before the service
  * starts) when Chromium is not installed.
  */
+@Tag("browser")
 @ExtendWith(ChromiumCondition.class)
 abstract class E2eBase {
 

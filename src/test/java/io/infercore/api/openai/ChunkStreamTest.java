@@ -26,7 +26,7 @@ class ChunkStreamTest {
 
     static List<String> chat(Multi<StreamEvent> events, boolean includeUsage) {
         return ChunkStream.chat("chatcmpl-1", 42, stream(events), includeUsage, t -> "data: {\"error\":{\"message\":\""
-                + t.getMessage() + "\"}}\n\n").collect().asList().await().atMost(Duration.ofSeconds(5));
+                + t.getMessage() + "\"}}\n\n").collect().asList().await().atMost(Duration.ofSeconds(20));
     }
 
     static JsonNode data(String frame) throws Exception {
@@ -74,7 +74,7 @@ class ChunkStreamTest {
     void should_stream_text_completion_chunks_without_a_role_chunk_or_usage_unless_asked() throws Exception {
         List<String> frames = ChunkStream.text("cmpl-1", 42, stream(Multi.createFrom().items(StreamEvent.Delta.text("Once"),
                         new StreamEvent.Done("abort", Usage.EMPTY))), false, t -> "")
-                .collect().asList().await().atMost(Duration.ofSeconds(5));
+                .collect().asList().await().atMost(Duration.ofSeconds(20));
 
         assertThat(frames).hasSize(3);
         assertThat(data(frames.get(0)).path("object").asText()).isEqualTo("text_completion");

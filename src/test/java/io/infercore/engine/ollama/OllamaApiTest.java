@@ -193,7 +193,8 @@ class OllamaApiTest {
                 .body("code", is(504))
                 .body("msg", containsString("did not answer in time"));
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-        assertThat(elapsedMs).isBetween(1_900L, 4_000L); // FakeOllamaResource.FIRST_TOKEN_TIMEOUT = 2s
+        // FakeOllamaResource.FIRST_TOKEN_TIMEOUT = 2s: never before it, and the hang (endless) is cut
+        assertThat(elapsedMs).isBetween(1_900L, 30_000L);
     }
 
     @Test

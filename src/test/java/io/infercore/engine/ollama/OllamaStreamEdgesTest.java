@@ -69,7 +69,7 @@ class OllamaStreamEdgesTest {
                     .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
             await().atMost(WAIT).until(() -> fake.stats().path("requests").path(path).asLong() > received);
             subscriber.cancel();
-            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                     .untilAsserted(() -> assertThat(fake.stats().path("disconnected").asLong()).isGreaterThan(before));
             assertThat(subscriber.getItems()).isEmpty();
         }

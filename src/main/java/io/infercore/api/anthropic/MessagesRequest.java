@@ -10,6 +10,7 @@ import io.infercore.engine.ToolCall;
 import io.infercore.engine.ToolChoice;
 import io.infercore.engine.ToolSpec;
 import io.infercore.error.InfercoreException;
+import io.infercore.inference.JsonSchemas;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.ArrayList;
@@ -42,7 +43,9 @@ public record MessagesRequest(
         @Schema(description = "true: text/event-stream of Anthropic's message events") Boolean stream,
         @Schema(description = "[{name, description, input_schema}]") JsonNode tools,
         @Schema(description = "{type: auto | any | tool | none, name}") JsonNode toolChoice,
-        @Schema(description = "{type: enabled | disabled}: the model's thinking, where the engine supports it") JsonNode thinking) {
+        @Schema(description = "{type: enabled | disabled}: the model's thinking, where the engine supports it") JsonNode thinking,
+        @Schema(description = "{format: {type: json_schema, schema}}: structured output (grammar-constrained where "
+                + "the engine can); effort is accepted") JsonNode outputConfig) {
 
     /** One turn. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -95,8 +98,24 @@ public record MessagesRequest(
             args.put("top_k", topK);
         }
         SamplingParams sampling = new SamplingParams(max, temperature, topP, stopSequences, null);
-        return new GenerationRequest(null, null, turns, sampling, null, args, thinkingSetting(),
+        return new GenerationRequest(null, null, turns, sampling, schema(), args, thinkingSetting(),
                 disabled ? null : functions, disabled ? null : choice);
+    }
+
+    /** {@code output_config.format}: Anthropic's structured outputs, a JSON Schema the text must conform to. */
+    private ObjectNode schema() {
+        JsonNode format = outputConfig == null ? null : outputConfig.get("format");
+        if (format == null || format.isNull()) {
+            return null;
+        }
+        if (!"json_schema".equals(format.path("type").asText()) || !format.path("schema").isObject()) {
+            throw InfercoreException.invalid("output_config", "output_config.format must be {type: json_schema, schema}");
+        }
+        try {
+            return JsonSchemas.normalize(format.get("schema"));
+        } catch (InfercoreException e) {
+            throw new InfercoreException(e.kind(), "output_config.format." + e.getMessage(), "output_config", null);
+        }
     }
 
     private Boolean thinkingSetting() {

@@ -45,7 +45,9 @@ public record MessagesRequest(
         @Schema(description = "{type: auto | any | tool | none, name}") JsonNode toolChoice,
         @Schema(description = "{type: enabled | disabled}: the model's thinking, where the engine supports it") JsonNode thinking,
         @Schema(description = "{format: {type: json_schema, schema}}: structured output (grammar-constrained where "
-                + "the engine can); effort is accepted") JsonNode outputConfig) {
+                + "the engine can); effort is accepted") JsonNode outputConfig,
+        @Schema(description = "vLLM-style extra, as on /v1/chat/completions: keep generating past end-of-sequence")
+        Boolean ignoreEos) {
 
     /** One turn. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -96,6 +98,9 @@ public record MessagesRequest(
         Map<String, Object> args = new LinkedHashMap<>();
         if (topK != null) {
             args.put("top_k", topK);
+        }
+        if (Boolean.TRUE.equals(ignoreEos)) {
+            args.put("ignore_eos", true);
         }
         SamplingParams sampling = new SamplingParams(max, temperature, topP, stopSequences, null);
         return new GenerationRequest(null, null, turns, sampling, schema(), args, thinkingSetting(),

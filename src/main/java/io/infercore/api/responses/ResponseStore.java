@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infercore.config.InfercoreConfig;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -33,29 +33,34 @@ import java.util.regex.Pattern;
  * Files are written to a temporary name and moved into place, so a crash never leaves half a
  * response. Every method blocks on the file system: callers run it on a worker thread.
  */
-@ApplicationScoped
+@Singleton
 public class ResponseStore {
 
     private static final Logger LOG = Logger.getLogger(ResponseStore.class);
     /** The ids this class hands out: {@code resp_} and 32 hex digits. Anything else is never a file name. */
     static final Pattern ID = Pattern.compile("resp_[0-9a-f]{32}");
 
+    private final Path dir;
+    private final int max;
+    private final ObjectMapper mapper;
+
     @Inject
-    InfercoreConfig config;
-    @Inject
-    ObjectMapper mapper;
+    public ResponseStore(InfercoreConfig config, ObjectMapper mapper) {
+        this(Path.of(config.modelsDir()).resolve("responses"), config.responsesStoreMax(), mapper);
+    }
+
+    ResponseStore(Path dir, int max, ObjectMapper mapper) {
+        this.dir = dir;
+        this.max = Math.max(1, max);
+        this.mapper = mapper;
+    }
 
     /** A stored response and the conversation's input items. */
     record Stored(ObjectNode response, ArrayNode input) {
     }
 
-    Path dir() {
-        return Path.of(config.modelsDir()).resolve("responses");
-    }
-
     synchronized void save(ObjectNode response, ArrayNode input) {
         String id = response.path("id").asText();
-        Path dir = dir();
         try {
             Files.createDirectories(dir);
             ObjectNode file = mapper.createObjectNode();
@@ -64,7 +69,7 @@ public class ResponseStore {
             Path tmp = dir.resolve(id + ".json.tmp");
             mapper.writeValue(tmp.toFile(), file);
             Files.move(tmp, dir.resolve(id + ".json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            prune(dir);
+            prune();
         } catch (IOException e) {
             // The answer is still given; only GET and previous_response_id will not find it.
             LOG.warnf("Response %s could not be stored under %s: %s", id, dir, e.getMessage());
@@ -77,7 +82,7 @@ public class ResponseStore {
             return Optional.empty();
         }
         try {
-            JsonNode file = mapper.readTree(dir().resolve(id + ".json").toFile());
+            JsonNode file = mapper.readTree(dir.resolve(id + ".json").toFile());
             if (!(file.get("response") instanceof ObjectNode response) || !(file.get("input") instanceof ArrayNode input)) {
                 LOG.warnf("Stored response %s is malformed; ignored", id);
                 return Optional.empty();
@@ -102,14 +107,13 @@ public class ResponseStore {
             return false;
         }
         try {
-            return Files.deleteIfExists(dir().resolve(id + ".json"));
+            return Files.deleteIfExists(dir.resolve(id + ".json"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void prune(Path dir) throws IOException {
-        int max = Math.max(1, config.responsesStoreMax());
+    private void prune() throws IOException {
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, "resp_*.json")) {
             all.forEach(files::add);

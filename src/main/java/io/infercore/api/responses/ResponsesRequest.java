@@ -15,7 +15,9 @@ import io.infercore.inference.JsonSchemas;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Body of {@code POST /v1/responses}, OpenAI's Responses API shape. Unknown fields are ignored
@@ -42,7 +44,9 @@ public record ResponsesRequest(
         @Schema(description = "Continue from a stored response: its input and output come before this input") String previousResponseId,
         @Schema(description = "{effort}: none disables the model's thinking, any other value enables it") JsonNode reasoning,
         @Schema(description = "Up to 16 string pairs, echoed and stored") JsonNode metadata,
-        @Schema(description = "Not supported; true is refused") Boolean background) {
+        @Schema(description = "Not supported; true is refused") Boolean background,
+        @Schema(description = "vLLM/SGLang extra, as on /v1/chat/completions: sample from the k most likely tokens") Integer topK,
+        @Schema(description = "vLLM/SGLang extra: keep generating past end-of-sequence") Boolean ignoreEos) {
 
     boolean streaming() {
         return Boolean.TRUE.equals(stream);
@@ -92,7 +96,14 @@ public record ResponsesRequest(
         List<ToolSpec> functions = ResponseTools.tools(tools);
         boolean disabled = choice != null && "none".equals(choice.mode());
         SamplingParams sampling = new SamplingParams(maxOutputTokens, temperature, topP, null, null);
-        return new GenerationRequest(null, null, turns, sampling, schema(), null, thinking(),
+        Map<String, Object> extras = new LinkedHashMap<>();
+        if (topK != null) {
+            extras.put("top_k", topK);
+        }
+        if (Boolean.TRUE.equals(ignoreEos)) {
+            extras.put("ignore_eos", true);
+        }
+        return new GenerationRequest(null, null, turns, sampling, schema(), extras, thinking(),
                 disabled ? null : functions, disabled ? null : choice);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.infercore.access.AccessDenied;
 import io.infercore.access.ModelGate;
 import io.infercore.api.ApiError;
 import io.infercore.api.Replies;
@@ -161,15 +162,25 @@ public class ResponsesResource {
                 : Multi.createFrom().iterable(events.framesOf(e)));
         Multi<String> all = Multi.createBy().concatenating().streams(Multi.createFrom().iterable(events.opening()), frames);
         return all.onFailure().recoverWithItem(t -> {
-            ApiError e = ApiError.of(OpenAiResource.forV1(t), requestId);
+            ApiError e = ApiError.of(forResponses(t), requestId);
             return events.error(e.code() != null ? e.code() : e.type(), e.message(), e.param());
         });
     }
 
     private Multi<String> reply(String requestId, boolean streaming, Supplier<Uni<? extends Multi<String>>> work) {
         Uni<Multi<String>> chunks = Uni.createFrom().<Multi<String>>deferred(work).onFailure()
-                .transform(OpenAiResource::forV1);
+                .transform(ResponsesResource::forResponses);
         return replies.stream(requestId, PATH, streaming ? "text/event-stream" : MediaType.APPLICATION_JSON, chunks);
+    }
+
+    /** The shared layers name the token limit max_tokens (e.g. above the model's context); here it is max_output_tokens. */
+    static Throwable forResponses(Throwable failure) {
+        Throwable t = OpenAiResource.forV1(failure);
+        if (t instanceof InfercoreException e && !(t instanceof AccessDenied) && "max_tokens".equals(e.param())) {
+            return new InfercoreException(e.kind(), e.getMessage().replace("max_tokens", "max_output_tokens"),
+                    "max_output_tokens", e.getCause());
+        }
+        return t;
     }
 
     private static <T> Uni<T> blocking(Supplier<T> work) {

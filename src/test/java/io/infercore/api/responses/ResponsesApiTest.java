@@ -147,6 +147,10 @@ class ResponsesApiTest {
         given().contentType(ContentType.JSON).body(body(",\"max_output_tokens\":0").replace("\"max_output_tokens\":12,", ""))
                 .when().post("/v1/responses")
                 .then().statusCode(400).body("error.param", equalTo("max_output_tokens"));
+        given().contentType(ContentType.JSON).body(body(",\"max_output_tokens\":100000").replace("\"max_output_tokens\":12,", ""))
+                .when().post("/v1/responses")
+                .then().statusCode(400).body("error.param", equalTo("max_output_tokens"))
+                .body("error.message", containsString("context length"));
         given().contentType(ContentType.JSON).body(body(",\"tools\":[{\"type\":\"web_search\"}]"))
                 .when().post("/v1/responses")
                 .then().statusCode(400).body("error.param", equalTo("tools")).body("error.message", containsString("web_search"));

@@ -47,6 +47,12 @@ class AnthropicMessagesTest {
                 .body("{\"messages\":[{\"role\":\"user\",\"content\":\"" + CAT + "\"}],\"max_tokens\":12,\"temperature\":0}")
                 .when().post("/api/v1/llm/chat").then().statusCode(200).extract().path("data.text");
         assertThat(reply.getString("content[0].text")).isEqualTo(nativeText);
+        // engine/model addresses the engine directly, as on /v1/chat/completions
+        given().contentType(ContentType.JSON).body(body("").replace("\"stories260k\"", "\"llamacpp/stories260k\""))
+                .when().post("/v1/messages").then().statusCode(200).body("content[0].text", equalTo(nativeText));
+        // and a run id addresses that run (the embedded default model runs as builtin-default)
+        given().contentType(ContentType.JSON).body(body("").replace("\"stories260k\"", "\"builtin-default\""))
+                .when().post("/v1/messages").then().statusCode(200).body("content[0].text", equalTo(nativeText));
     }
 
     @Test

@@ -57,6 +57,12 @@ class ResponsesApiTest {
         JsonPath items = create("{\"model\":\"stories260k\",\"max_output_tokens\":12,\"temperature\":0,\"input\":"
                 + "[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"" + CAT + "\"}]}]}");
         assertThat(items.getString("output[0].content[0].text")).isEqualTo(nativeText);
+        // engine/model addresses the engine directly, as on /v1/chat/completions
+        assertThat(create(body(",\"store\":false").replace("\"stories260k\"", "\"llamacpp/stories260k\""))
+                .getString("output[0].content[0].text")).isEqualTo(nativeText);
+        // and a run id addresses that run (the embedded default model runs as builtin-default)
+        assertThat(create(body(",\"store\":false").replace("\"stories260k\"", "\"builtin-default\""))
+                .getString("output[0].content[0].text")).isEqualTo(nativeText);
     }
 
     @Test

@@ -39,6 +39,14 @@ public interface InfercoreConfig {
     @WithDefault("./models")
     String modelsDir();
 
+    /**
+     * How many responses of {@code POST /v1/responses} (with {@code store}, OpenAI's default) are
+     * kept under {@code <models_dir>/responses/} for {@code GET /v1/responses/{id}} and
+     * {@code previous_response_id}; beyond it the oldest are deleted. They survive a restart.
+     */
+    @WithDefault("1000")
+    int responsesStoreMax();
+
     /** Sub-directory of {@link #modelsDir()} exported to Ollama children as {@code OLLAMA_MODELS}. */
     @WithDefault("ollama")
     String modelsSubdirOllama();

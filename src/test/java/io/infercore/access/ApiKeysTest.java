@@ -107,4 +107,28 @@ class ApiKeysTest {
                 .header("Retry-After", notNullValue());
         given().header("X-API-Key", ADMIN).when().get("/api/v1/models").then().statusCode(200); // other keys unaffected
     }
+    @Test
+    void should_check_keys_on_the_anthropic_and_responses_routes_in_their_own_shapes() {
+        String message = "{\"model\":\"%s\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        given().contentType(ContentType.JSON).body(message.formatted("stories260k")).when().post("/v1/messages")
+                .then().statusCode(401).body("type", is("error")).body("error.type", is("authentication_error"));
+        // Anthropic's SDKs send the key as x-api-key
+        given().header("x-api-key", LIMITED).header("anthropic-version", "2023-06-01").contentType(ContentType.JSON)
+                .body(message.formatted("stories260k")).when().post("/v1/messages")
+                .then().statusCode(200).body("type", is("message"));
+        given().header("x-api-key", LIMITED).contentType(ContentType.JSON)
+                .body(message.formatted("llamacpp/other-model")).when().post("/v1/messages")
+                .then().statusCode(403).body("error.type", is("permission_error"));
+
+        String response = "{\"model\":\"%s\",\"max_output_tokens\":2,\"input\":\"hi\",\"store\":false}";
+        given().contentType(ContentType.JSON).body(response.formatted("stories260k")).when().post("/v1/responses")
+                .then().statusCode(401).body("error.code", is("invalid_api_key"));
+        given().header("Authorization", "Bearer " + LIMITED).contentType(ContentType.JSON)
+                .body(response.formatted("stories260k")).when().post("/v1/responses")
+                .then().statusCode(200).body("object", is("response"));
+        given().header("Authorization", "Bearer " + LIMITED).contentType(ContentType.JSON)
+                .body(response.formatted("llamacpp/other-model")).when().post("/v1/responses")
+                .then().statusCode(403).body("error.param", is("model"));
+        given().when().get("/v1/responses/resp_00000000000000000000000000000000").then().statusCode(401);
+    }
 }

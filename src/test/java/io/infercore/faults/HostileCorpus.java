@@ -34,10 +34,13 @@ final class HostileCorpus {
     static final String V1_CHAT = "/v1/chat/completions";
     static final String V1_COMPLETIONS = "/v1/completions";
     static final String V1_EMBEDDINGS = "/v1/embeddings";
+    static final String V1_RESPONSES = "/v1/responses";
+    static final String V1_MESSAGES = "/v1/messages";
+    static final String V1_COUNT_TOKENS = "/v1/messages/count_tokens";
     static final String STOP = "/api/v1/models/running/no-such-run/stop";
 
     static final List<String> JSON_ROUTES = List.of(GENERATE, CHAT, STRUCTURED, EMBED, START, START_STREAM,
-            V1_CHAT, V1_COMPLETIONS, V1_EMBEDDINGS);
+            V1_CHAT, V1_COMPLETIONS, V1_EMBEDDINGS, V1_RESPONSES, V1_MESSAGES, V1_COUNT_TOKENS);
 
     /** Shell metacharacters and path traversal, as values of launch fields. */
     static final List<String> HOSTILE_VALUES = List.of("../../etc/passwd", "/etc/passwd", "..\\..\\windows\\win.ini",

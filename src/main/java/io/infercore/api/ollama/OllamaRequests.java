@@ -8,6 +8,7 @@ import io.infercore.api.ToolFields;
 import io.infercore.engine.ChatMessage;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.SamplingParams;
+import io.infercore.engine.ToolCall;
 import io.infercore.error.InfercoreException;
 import io.infercore.inference.JsonSchemas;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -102,8 +103,9 @@ final class OllamaRequests {
             throw InfercoreException.invalid("messages", "messages is required: a list of {role, content}");
         }
         List<ChatMessage> turns = new ArrayList<>(b.messages().size());
+        List<ToolCall> unanswered = new ArrayList<>();
         for (int i = 0; i < b.messages().size(); i++) {
-            turns.add(turn(i, b.messages().get(i)));
+            turns.add(paired(i, turn(i, b.messages().get(i)), b.messages().get(i).toolName(), unanswered));
         }
         return new GenerationRequest(null, null, turns, sampling(b.options()), schema(b.format()), null,
                 thinking(b.think()), ToolFields.tools(b.tools()), null);
@@ -130,6 +132,39 @@ final class OllamaRequests {
         }
         return new GenerationRequest(null, b.prompt(), null, sampling(b.options()), schema(b.format()), null,
                 thinking(b.think()));
+    }
+
+    /**
+     * Ollama pairs a tool result with its call by order and {@code tool_name}, without ids (its
+     * Python library drops them); engines of the OpenAI kind need the id. Calls without one get
+     * {@code call_<turn>_<n>}, and a result without {@code tool_call_id} takes the id of the first
+     * unanswered call of the same name (of any name when it names none).
+     */
+    private static ChatMessage paired(int i, ChatMessage m, String name, List<ToolCall> unanswered) {
+        if (m.hasToolCalls()) {
+            List<ToolCall> calls = new ArrayList<>(m.toolCalls().size());
+            for (ToolCall call : m.toolCalls()) {
+                String id = call.id() != null && !call.id().isBlank() ? call.id() : "call_" + i + "_" + calls.size();
+                calls.add(new ToolCall(id, call.name(), call.arguments()));
+            }
+            unanswered.addAll(calls);
+            return new ChatMessage(m.role(), m.content(), calls, m.toolCallId());
+        }
+        if (!"tool".equals(m.role())) {
+            return m;
+        }
+        ToolCall answered = null;
+        for (ToolCall call : unanswered) {
+            if (m.toolCallId() != null ? m.toolCallId().equals(call.id()) : name == null || name.equals(call.name())) {
+                answered = call;
+                break;
+            }
+        }
+        if (answered == null) {
+            return m;
+        }
+        unanswered.remove(answered);
+        return new ChatMessage(m.role(), m.content(), null, answered.id());
     }
 
     private static ChatMessage turn(int i, Message m) {

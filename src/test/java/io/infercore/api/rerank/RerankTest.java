@@ -21,7 +21,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 /**
  * Rerank on {@code /v1/rerank} (Jina / Cohere shape) and {@code /api/v1/llm/rerank} (envelope),
- * passed to vLLM's {@code /v1/rerank} on the fake vLLM 0.11 of {@link RerankEngineResource}; and
+ * passed to the {@code /v1/rerank} of the fake vLLM 0.11 and SGLang 0.5 of {@link RerankEngineResource}; and
  * the 400 that names the engines that rerank when the request names none (infercore embeds no reranker).
  */
 @QuarkusTest
@@ -34,6 +34,7 @@ class RerankTest {
     @AfterEach
     void reset() {
         RerankEngineResource.vllm.resetKnobs();
+        RerankEngineResource.sglang.resetKnobs();
     }
 
     static ValidatableResponse post(String path, String body) {
@@ -67,6 +68,20 @@ class RerankTest {
     }
 
     @Test
+    void should_rerank_through_sglang_and_keep_its_top_n_here() {
+        post("/v1/rerank", "{\"model\":\"" + RerankEngineResource.SGLANG_MODEL + "\",\"query\":\"What is a panda?\","
+                + "\"documents\":" + DOCS + ",\"top_n\":2,\"return_documents\":true}").statusCode(200)
+                .body("model", equalTo(RerankEngineResource.SGLANG_MODEL))
+                .body("results.index", equalTo(List.of(1, 2)))
+                .body("results[0].relevance_score", equalTo(0.7495f))
+                .body("results[1].document.text", equalTo("a panda"))
+                .body("usage.total_tokens", equalTo(4 * 3 + 1 + 6 + 2));
+        JsonNode sent = RerankEngineResource.sglang.lastRequest("/v1/rerank");
+        assertThat(sent.has("top_n")).isFalse();
+        assertThat(sent.path("documents")).hasSize(3);
+    }
+
+    @Test
     void should_rerank_in_the_envelope_on_api_v1() {
         post("/api/v1/llm/rerank", "{\"engine_type\":\"vllm\",\"model_name\":\"" + MODEL + "\",\"query\":\"panda bear\","
                 + "\"documents\":" + DOCS + ",\"top_n\":1,\"return_documents\":true}").statusCode(200)
@@ -80,14 +95,14 @@ class RerankTest {
     @Test
     void should_name_the_engines_that_rerank_when_none_is_named() {
         post("/v1/rerank", "{\"query\":\"panda\",\"documents\":[\"a\"]}").statusCode(400)
-                .body("error.message", containsString("[vllm]")).body("error.param", equalTo("model"))
+                .body("error.message", containsString("[sglang, vllm]")).body("error.param", equalTo("model"))
                 .body("error.type", equalTo("invalid_request_error"));
         post("/v1/rerank", "{\"model\":\"stories260k\",\"query\":\"panda\",\"documents\":[\"a\"]}").statusCode(400)
                 .body("error.message", containsString("Engine 'llamacpp' does not rerank"));
         post("/api/v1/llm/rerank", "{\"engine_type\":\"llamacpp\",\"model_name\":\"x\",\"query\":\"panda\","
                 + "\"documents\":[\"a\"]}").statusCode(400)
                 .body("code", equalTo(400)).body("msg", containsString("Engine 'llamacpp' does not rerank"))
-                .body("msg", containsString("[vllm]"));
+                .body("msg", containsString("[sglang, vllm]"));
     }
 
     @Test

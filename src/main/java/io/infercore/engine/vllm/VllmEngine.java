@@ -94,13 +94,14 @@ public class VllmEngine extends OpenAiCompatibleEngine {
     /**
      * vLLM's {@code POST /v1/rerank} (Jina/Cohere shape), answered by a server started with a
      * reranking (cross-encoder) model, e.g. {@code vllm serve BAAI/bge-reranker-v2-m3}; a
-     * generation model answers 400 "does not support Rerank (Score) API". {@code top_n} 0 = all.
+     * generation model answers 400 "does not support Rerank (Score) API". Without {@code top_n} every
+     * document is scored (vLLM's default, 0, means all; llama.cpp's server speaks the same route).
      */
     @Override
     public Uni<RerankResult> rerank(String model, String query, List<String> documents, Integer topN) {
         String name = servedName(model);
         Map<String, Object> body = UpstreamHttp.body("model", name, "query", query, "documents", documents,
-                "top_n", topN == null ? 0 : topN);
+                "top_n", topN);
         return remoteFor(model).http().postJson("/v1/rerank", body, name).map(answer -> {
             List<RerankResult.Scored> scored = new ArrayList<>();
             answer.path("results").forEach(r -> scored.add(new RerankResult.Scored(r.path("index").asInt(),

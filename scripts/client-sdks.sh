@@ -8,6 +8,7 @@ set -euo pipefail
 
 PINNED=(
   "ollama==0.6.3"
+  "cohere==7.3.1"
 )
 
 cache=${INFERCORE_CACHE:-$HOME/.cache/infercore}

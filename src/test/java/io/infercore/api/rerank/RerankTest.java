@@ -1,7 +1,11 @@
 package io.infercore.api.rerank;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.infercore.support.CliProcess;
+import io.infercore.support.ClientScripts;
 import io.infercore.support.Scrape;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -9,6 +13,7 @@ import io.restassured.response.ValidatableResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
@@ -22,13 +27,17 @@ import static org.hamcrest.Matchers.nullValue;
 /**
  * Rerank on {@code /v1/rerank} (Jina / Cohere shape) and {@code /api/v1/llm/rerank} (envelope),
  * passed to the {@code /v1/rerank} of the fake vLLM 0.11 and SGLang 0.5 of {@link RerankEngineResource}; and
- * the 400 that names the engines that rerank when the request names none (infercore embeds no reranker).
+ * the 400 that names the engines that rerank when the request names none (infercore embeds no reranker);
+ * and the official {@code cohere} Python SDK ({@code src/test/clients/rerank_client.py}) on {@code /v1/rerank}.
  */
 @QuarkusTest
 @WithTestResource(RerankEngineResource.class)
 class RerankTest {
 
     static final String MODEL = RerankEngineResource.MODEL;
+    @TestHTTPResource("/")
+    URL base;
+
     static final String DOCS = "[\"hi\",{\"text\":\"The giant panda is a bear\"},\"a panda\"]";
 
     @AfterEach
@@ -126,6 +135,16 @@ class RerankTest {
         RerankEngineResource.vllm.setKnob("error_status", 503);
         post("/v1/rerank", "{\"model\":\"vllm/" + MODEL + "\",\"query\":\"q\",\"documents\":[\"a\"]}").statusCode(503)
                 .body("error.type", equalTo("api_error"));
+    }
+
+    @Test
+    void should_serve_the_official_cohere_python_sdk() throws Exception {
+        CliProcess.Result run = ClientScripts.run("rerank_client.py", base.toString().replaceAll("/$", ""), MODEL);
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        JsonNode facts = new ObjectMapper().readTree(ClientScripts.lastLine(run));
+        assertThat(facts.path("id").asText()).startsWith("rerank-");
+        assertThat(facts.path("scores").get(0).asDouble()).isEqualTo(0.7495);
     }
 
     @Test

@@ -100,6 +100,17 @@ class OllamaServerApiTest {
     }
 
     @Test
+    void should_read_the_body_as_json_whatever_its_content_type_as_ollama_does() {
+        // curl -d sends application/x-www-form-urlencoded; Ollama's own examples rely on it
+        given().contentType("application/x-www-form-urlencoded").body(CHAT + ",\"stream\":false}")
+                .header("Accept", "application/json").when().post("/api/chat").then().statusCode(200)
+                .body("done", equalTo(true));
+        given().body("{\"model\":\"stories260k\"}").when().post("/api/show").then().statusCode(200);
+        // infercore's own API still wants JSON
+        given().contentType("text/plain").body("{}").when().post("/api/v1/llm/chat").then().statusCode(415);
+    }
+
+    @Test
     void should_generate_streamed_and_whole() throws Exception {
         String body = "{\"model\":\"stories260k\",\"prompt\":\"Once upon a time\",\"options\":{\"num_predict\":6,"
                 + "\"temperature\":0,\"seed\":7},\"keep_alive\":\"5m\"";

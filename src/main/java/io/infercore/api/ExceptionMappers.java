@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * Every exception that escapes a resource becomes the route's error shape: the envelope on
  * {@code /api/v1}, Anthropic's {@code {"type":"error","error":{type,message}}} on
- * {@code /v1/messages}, OpenAI's {@code {"error":{...}}} on the rest of {@code /v1}.
- * {@link ApiError} decides the status and message.
+ * {@code /v1/messages}, OpenAI's {@code {"error":{...}}} on the rest of {@code /v1}, Ollama's
+ * {@code {"error":"..."}} on Ollama's {@code /api/...} routes. {@link ApiError} decides the status
+ * and message.
  */
 public class ExceptionMappers {
 
@@ -68,7 +69,15 @@ public class ExceptionMappers {
             return Map.of("error", new OpenAiError(error.message(), error.type(), error.param(),
                     error.code() != null ? error.code() : String.valueOf(error.status())));
         }
+        if (isOllamaRoute(path)) {
+            return Map.of("error", error.message());
+        }
         return Envelope.error(requestId, error.status(), error.message());
+    }
+
+    /** Ollama's API lives under {@code /api/} beside infercore's own {@code /api/v1}; its errors are {@code {"error":"..."}}. */
+    static boolean isOllamaRoute(String path) {
+        return path.startsWith("/api/") && !path.equals("/api/v1") && !path.startsWith("/api/v1/");
     }
 
     static boolean isOpenAiRoute(String path) {

@@ -47,6 +47,15 @@ public interface EngineAdapter {
     }
 
     /**
+     * Scores {@code documents} against {@code query} with the reranking model {@code model} (the
+     * engine-side name), most relevant first; {@code topN} null means all of them.
+     */
+    default Uni<RerankResult> rerank(String model, String query, List<String> documents, Integer topN) {
+        return Uni.createFrom().failure(new InfercoreException(ErrorKind.UNSUPPORTED,
+                "Engine '" + type() + "' does not rerank"));
+    }
+
+    /**
      * The embedding model used when an embed request names this engine but no model. Empty (the
      * default): the request must name one; {@code default_model_name} is a generation model and
      * is never used for embeddings.

@@ -9,6 +9,7 @@ import io.infercore.engine.EngineAdapter;
 import io.infercore.engine.EngineRegistry;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.GenerationResult;
+import io.infercore.engine.RerankResult;
 import io.infercore.engine.Usage;
 import io.infercore.engine.llamacpp.LlamaCppEngine;
 import io.infercore.error.ErrorKind;
@@ -167,6 +168,81 @@ public class InferenceService {
             probe.model(served);
             return new EmbeddingCompletion(result, adapter.type(), served);
         });
+    }
+
+    /** Most documents one rerank request may carry (Cohere's limit). */
+    static final int MAX_RERANK_DOCUMENTS = 1000;
+
+    /**
+     * Scores {@code documents} against {@code query}, most relevant first. Only engines that run a
+     * reranking model do this; none is embedded (no cross-encoder model is obtainable from the
+     * package registries infercore builds from), so a request that names no such engine is a 400
+     * that names the engines that can.
+     */
+    public Uni<RerankCompletion> rerank(Target target, String query, List<String> documents, Integer topN,
+                                        RequestProbe probe) {
+        validateRerank(query, documents, topN);
+        if (target.runId() != null) {
+            RunTarget run = byRun(target);
+            target = new Target(run.engineType(), run.modelName(), null);
+        }
+        String engineType = blankToNull(target.engineType());
+        String model = blankToNull(target.modelName());
+        List<String> rerankers = engines.all().stream().filter(a -> a.supports(Capability.RERANK))
+                .map(EngineAdapter::type).sorted().toList();
+        if (engineType == null && (model == null || model.equals(config.defaultModelName()))) {
+            throw new InfercoreException(ErrorKind.UNSUPPORTED, "rerank needs a reranking model on an engine that "
+                    + "reranks (" + rerankers + "), e.g. engine vllm serving BAAI/bge-reranker-v2-m3; infercore has no "
+                    + "embedded reranker", "model_name", null);
+        }
+        EngineAdapter adapter = engines.require(engineType == null ? config.defaultEngine() : engineType);
+        probe.engine(adapter.type());
+        if (!adapter.supports(Capability.RERANK)) {
+            throw new InfercoreException(ErrorKind.UNSUPPORTED, "Engine '" + adapter.type() + "' does not rerank; "
+                    + "engines that rerank: " + rerankers + " (serving a reranking model, e.g. BAAI/bge-reranker-v2-m3)",
+                    "engine_type", null);
+        }
+        if (model == null) {
+            throw InfercoreException.invalid("model_name", "model_name is required: the reranking model that engine '"
+                    + adapter.type() + "' serves");
+        }
+        List<String> batch = List.copyOf(documents);
+        return metrics.engineCall(probe, adapter.rerank(model, query, batch, topN)).map(result -> {
+            checkScores(adapter, result, batch.size(), topN);
+            String served = result.model() == null ? model : result.model();
+            probe.model(served);
+            return new RerankCompletion(result, adapter.type(), served);
+        });
+    }
+
+    private static void validateRerank(String query, List<String> documents, Integer topN) {
+        if (query == null || query.isBlank()) {
+            throw InfercoreException.invalid("query", "query is required: the text the documents are scored against");
+        }
+        if (documents == null || documents.isEmpty()) {
+            throw InfercoreException.invalid("documents", "documents must hold at least one document");
+        }
+        if (documents.size() > MAX_RERANK_DOCUMENTS) {
+            throw InfercoreException.invalid("documents", "documents takes at most " + MAX_RERANK_DOCUMENTS
+                    + " documents, got " + documents.size());
+        }
+        for (int i = 0; i < documents.size(); i++) {
+            if (documents.get(i) == null) {
+                throw InfercoreException.invalid("documents", "documents[" + i + "] must be a string or {text}");
+            }
+        }
+        if (topN != null && topN < 1) {
+            throw InfercoreException.invalid("top_n", "top_n must be a positive integer, got " + topN);
+        }
+    }
+
+    private static void checkScores(EngineAdapter adapter, RerankResult result, int documents, Integer topN) {
+        int expected = topN == null ? documents : Math.min(topN, documents);
+        if (result.results().size() != expected
+                || result.results().stream().anyMatch(r -> r.index() < 0 || r.index() >= documents)) {
+            throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, "Engine '" + adapter.type() + "' returned "
+                    + result.results().size() + " scores for " + expected + " expected, or an index outside the documents");
+        }
     }
 
     /** An adapter bug or a misbehaving server must not reach the client as a silently wrong answer. */

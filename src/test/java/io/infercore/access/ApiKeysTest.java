@@ -131,4 +131,25 @@ class ApiKeysTest {
                 .then().statusCode(403).body("error.param", is("model"));
         given().when().get("/v1/responses/resp_00000000000000000000000000000000").then().statusCode(401);
     }
+
+    @Test
+    void should_guard_ollamas_api_and_rerank_with_the_same_keys_in_their_shapes() {
+        String chat = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":false,"
+                + "\"options\":{\"num_predict\":2}}";
+        given().when().get("/api/tags").then().statusCode(401).body("error", is("an API key is required: send it as "
+                + "\"Authorization: Bearer <key>\" or \"X-API-Key: <key>\""));
+        given().contentType(ContentType.JSON).body(chat.formatted("stories260k")).when().post("/api/chat").then()
+                .statusCode(401).body("error", notNullValue());
+        given().header("Authorization", "Bearer " + ADMIN).contentType(ContentType.JSON).body(chat.formatted("stories260k"))
+                .when().post("/api/chat").then().statusCode(200).body("done", is(true));
+        // a key limited to stories260k sees only it and may not use another model
+        given().header("X-API-Key", LIMITED).when().get("/api/tags").then().statusCode(200)
+                .body("models.name", hasItem("stories260k")).body("models.name", not(hasItem("all-minilm-l6-v2")));
+        given().header("X-API-Key", LIMITED).contentType(ContentType.JSON).body("{\"model\":\"all-minilm-l6-v2\","
+                + "\"input\":\"hi\"}").when().post("/api/embed").then().statusCode(403).body("error", notNullValue());
+        given().contentType(ContentType.JSON).body("{\"query\":\"q\",\"documents\":[\"a\"]}").when().post("/v1/rerank")
+                .then().statusCode(401).body("error.code", is("invalid_api_key"));
+        given().contentType(ContentType.JSON).body("{\"query\":\"q\",\"documents\":[\"a\"]}").when()
+                .post("/api/v1/llm/rerank").then().statusCode(401).body("code", is(401));
+    }
 }

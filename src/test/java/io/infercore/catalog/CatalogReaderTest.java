@@ -35,7 +35,7 @@ class CatalogReaderTest {
         CatalogModel smol = builtin.models().stream().filter(m -> m.id().equals("smollm2-135m")).findFirst().orElseThrow();
         assertThat(smol.sizes().get(0).gguf().sha256()).hasSize(64);
         assertThat(builtin.models()).filteredOn(CatalogModel::isEmbedding).extracting(CatalogModel::id)
-                .containsExactly("all-minilm-l6-v2");
+                .contains("all-minilm-l6-v2", "bge-m3", "qwen3-embedding");
     }
 
     static Stream<Arguments> broken() {
@@ -46,7 +46,7 @@ class CatalogReaderTest {
                 arguments("[" + model(",\"colour\":\"red\"") + "]", "$[0].colour: unknown field"),
                 arguments("[{\"name\":\"M\",\"sizes\":[" + OK_SIZE + "],\"engines\":[\"vllm\"]}]", "$[0].id: is required"),
                 arguments("[" + model("").replace("\"m\"", "\"-m\"") + "]", "$[0].id: must be a model id"),
-                arguments("[" + model(",\"model_type\":\"vision\"") + "]", "$[0].model_type: must be \"llm\" or \"embedding\""),
+                arguments("[" + model(",\"model_type\":\"vision\"") + "]", "$[0].model_type: must be \"llm\", \"embedding\" or \"rerank\""),
                 arguments("[" + model("").replace("\"vllm\"", "\"tgi\"") + "]", "$[0].engines[0]: unknown engine 'tgi'"),
                 arguments("[" + model("").replace(OK_SIZE, "{\"size\":\"1B\"}") + "]",
                         "$[0].sizes[0]: needs at least one of hf_repo, ollama_name, gguf"),

@@ -20,13 +20,15 @@ import java.util.Set;
  * @param parsers       per engine ({@code vllm}, {@code sglang}): the tool-call and reasoning parsers
  * @param perEngine     per engine: the quantizations and formats it offers (absent: the model-wide lists)
  * @param registered    true for a custom registration ({@code POST /api/v1/models/registrations})
+ * @param abilitiesDeclared true when the entry lists its abilities; only then are requests held to them
+ *                      (an entry without the field gets defaults for display, and no 400s)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CatalogModel(String id, String name, String description, String officialUrl, String modelType,
                            List<ModelSize> sizes, List<String> quantizations, List<String> engines,
                            List<String> formats, List<String> abilities, Integer contextLength, String license,
                            boolean gated, Map<String, Parsers> parsers, Map<String, EngineOptions> perEngine,
-                           boolean registered) {
+                           boolean registered, @JsonIgnore boolean abilitiesDeclared) {
 
     public static final String LLM = "llm";
     public static final String EMBEDDING = "embedding";
@@ -65,6 +67,11 @@ public record CatalogModel(String id, String name, String description, String of
         return abilities.contains(ability);
     }
 
+    /** The abilities requests are held to: the declared list, or null when the entry declares none. */
+    public List<String> enforcedAbilities() {
+        return abilitiesDeclared ? abilities : null;
+    }
+
     /** The quantizations {@code engine} offers: its own list when given, else the model-wide one. */
     public List<String> quantizationsOn(String engine) {
         EngineOptions own = perEngine.get(engine);
@@ -99,6 +106,6 @@ public record CatalogModel(String id, String name, String description, String of
     /** The same entry marked as a custom registration. */
     public CatalogModel asRegistered() {
         return new CatalogModel(id, name, description, officialUrl, modelType, sizes, quantizations, engines, formats,
-                abilities, contextLength, license, gated, parsers, perEngine, true);
+                abilities, contextLength, license, gated, parsers, perEngine, true, abilitiesDeclared);
     }
 }

@@ -167,7 +167,8 @@ public final class CatalogReader {
         boolean gated = check.bool(path + ".gated", node.get("gated"));
         Map<String, CatalogModel.Parsers> parsers = parsers(path + ".parsers", node.get("parsers"), abilities);
         return new CatalogModel(id, name == null ? id : name, description, url, type, sizes, quantizations, engines,
-                formats, abilities, context, license, gated, parsers, perEngine, false);
+                formats, abilities, context, license, gated, parsers, perEngine, false,
+                node.hasNonNull("abilities"));
     }
 
     private List<ModelSize> sizes(String path, JsonNode sizesNode) {

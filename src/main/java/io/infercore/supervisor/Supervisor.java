@@ -53,6 +53,8 @@ public class Supervisor {
     OllamaEngine ollama;
     @Inject
     SupervisorMetrics metrics;
+    @Inject
+    io.infercore.catalog.ModelCatalog catalog;
 
     private RunTable table;
     private ExecutorService workers;
@@ -173,7 +175,11 @@ public class Supervisor {
                     + run.plan.engineType() + ") is " + status.label() + (run.reason == null ? "" : ": " + run.reason)
                     + "; retry once GET /api/v1/models/running shows it running");
         }
-        return new RunTarget(run.id, run.plan.engineType(), run.plan.modelName(), run.plan.enableThinking());
+        List<String> abilities = catalog.find(run.plan.modelId()).map(CatalogModel::enforcedAbilities).orElse(null);
+        Map<String, Object> defaults = run.plan.mode() == RunMode.OLLAMA && run.plan.engineArgs().get("num_ctx") != null
+                ? Map.of("num_ctx", run.plan.engineArgs().get("num_ctx")) : Map.of();
+        return new RunTarget(run.id, run.plan.engineType(), run.plan.modelName(), run.plan.enableThinking(),
+                run.plan.modelId(), abilities, defaults);
     }
 
     private ModelRun require(String runId) {

@@ -51,7 +51,9 @@ function filterBar() {
   filters.engine.id = 'filter-engine';
   setAttr(filters.ability, 'aria-label', 'launch.filterAbility');
   setAttr(filters.engine, 'aria-label', 'launch.filterEngine');
-  for (const el of Object.values(filters)) el.addEventListener('input', () => catalog && render());
+  for (const el of Object.values(filters)) {
+    for (const ev of ['input', 'change']) el.addEventListener(ev, () => catalog && render());
+  }
   return h('div', { class: 'filters', attrs: { role: 'search' } }, filters.q, filters.ability, filters.engine);
 }
 

@@ -31,12 +31,20 @@ class CatalogE2eTest extends E2eBase {
         assertThat(browser.text(card + " .gated-hint")).contains("hf_token");
         shot("10-catalog-search");
 
-        type(browser.$("#catalog-search"), "");
+        type(browser.$("#catalog-search"), "gpt");
+        browser.waitUntil(LONG, d -> cardIds("#panel-llm").equals(List.of("gpt-oss")));
+        new Select(browser.$("#filter-ability")).selectByValue("vision");
+        browser.waitUntil(LONG, d -> cardIds("#panel-llm").isEmpty());
+        assertThat(browser.text("#panel-llm .empty")).contains("No model matches");
         new Select(browser.$("#filter-ability")).selectByValue("reasoning");
         new Select(browser.$("#filter-engine")).selectByValue("sglang");
-        browser.waitUntil(LONG, d -> cardIds("#panel-llm").contains("gpt-oss") && !cardIds("#panel-llm").contains("phi4"));
+        browser.waitUntil(LONG, d -> cardIds("#panel-llm").equals(List.of("gpt-oss")));
+        type(browser.$("#catalog-search"), "qwen");
+        browser.waitUntil(LONG, d -> cardIds("#panel-llm").contains("qwen3") && !cardIds("#panel-llm").contains("qwen2.5-vl"));
         new Select(browser.$("#filter-ability")).selectByValue("");
         new Select(browser.$("#filter-engine")).selectByValue("");
+        browser.$("#catalog-search").clear();
+        browser.js("document.getElementById('catalog-search').dispatchEvent(new Event('input'))");
 
         browser.visible("#register-open").click();
         browser.visible("#register-form");

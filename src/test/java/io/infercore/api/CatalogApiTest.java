@@ -83,7 +83,7 @@ class CatalogApiTest {
                 .body("data.engines", is(List.of("vllm", "sglang", "ollama")))
                 .body("data.formats", is(List.of("gguf", "safetensors")));
         given().when().get(REGISTRATIONS).then().statusCode(200).body("data.id", is(List.of("it-remote")));
-        given().queryParam("q", "fine-tune").when().get(MODELS).then().statusCode(200)
+        given().queryParam("q", "MY-FINETUNE").when().get(MODELS).then().statusCode(200)
                 .body("data.id", is(List.of("it-remote")));
         given().when().get(MODELS).then().body("data.find { it.id == 'qwen3' }.registered", is(false));
         post(REGISTRATIONS, body).then().statusCode(409).body("msg", containsString("already registered"));

@@ -51,12 +51,16 @@ public class InferenceService {
         RunTarget run = target.runId() == null ? null : byRun(target);
         if (run != null) {
             target = new Target(run.engineType(), run.modelName(), null);
-            requireAbility(run, draft.isChat() ? "chat" : "generate", draft.isChat() ? "messages" : "prompt");
+        }
+        RunTarget serving = run != null ? run
+                : supervisor.byName(blankToNull(target.engineType()), blankToNull(target.modelName())).orElse(null);
+        if (serving != null) {
+            requireAbility(serving, draft.isChat() ? "chat" : "generate", draft.isChat() ? "messages" : "prompt");
             if (draft.usesTools()) {
-                requireAbility(run, "tools", "tools");
+                requireAbility(serving, "tools", "tools");
             }
         }
-        GenerationRequest withDefaults = run == null ? draft : draft.withEngineArgDefaults(run.requestDefaults());
+        GenerationRequest withDefaults = serving == null ? draft : draft.withEngineArgDefaults(serving.requestDefaults());
         Boolean thinking = draft.thinking() != null || run == null ? draft.thinking() : run.enableThinking();
         String engineType = blankToNull(target.engineType()) == null ? config.defaultEngine() : target.engineType();
         EngineAdapter adapter = engines.require(engineType);
@@ -156,6 +160,12 @@ public class InferenceService {
         }
         String model = blankToNull(target.modelName());
         String engineType = blankToNull(target.engineType());
+        if (target.runId() == null && model != null && engineType != null) {
+            RunTarget serving = supervisor.byName(engineType, model).orElse(null);
+            if (serving != null) {
+                requireAbility(serving, "embedding", "model_name");
+            }
+        }
         if (engineType == null) {
             engineType = model == null || model.equals(config.defaultEmbeddingModel())
                     ? LlamaCppEngine.TYPE : config.defaultEngine();

@@ -118,5 +118,12 @@ class CatalogApiTest {
                 .body("msg", containsString("serves '" + CUSTOM + "', whose catalog abilities are [generate]: it cannot do chat"));
         post("/api/v1/llm/embed", "{\"run_id\":\"" + runId + "\",\"input\":\"hi\"}").then().statusCode(400)
                 .body("msg", containsString("it cannot do embedding"));
+        // naming the model instead of the run is held to the same abilities
+        String byName = "\"engine_type\":\"llamacpp\",\"model_name\":\"" + CUSTOM + "\"";
+        post("/api/v1/llm/chat", "{" + byName + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .then().statusCode(400).body("msg", containsString("it cannot do chat"));
+        post("/api/v1/llm/embed", "{" + byName + ",\"input\":\"hi\"}").then().statusCode(400)
+                .body("msg", containsString("it cannot do embedding"));
+        post("/api/v1/llm/generate", "{" + byName + ",\"prompt\":\"Once\",\"max_tokens\":2}").then().statusCode(200);
     }
 }

@@ -53,6 +53,15 @@ public class InferenceService {
         if (run != null) {
             target = new Target(run.engineType(), run.modelName(), null);
         }
+        RunTarget serving = run != null ? run
+                : supervisor.byName(blankToNull(target.engineType()), blankToNull(target.modelName())).orElse(null);
+        if (serving != null) {
+            requireAbility(serving, draft.isChat() ? "chat" : "generate", draft.isChat() ? "messages" : "prompt");
+            if (draft.usesTools()) {
+                requireAbility(serving, "tools", "tools");
+            }
+        }
+        GenerationRequest withDefaults = serving == null ? draft : draft.withEngineArgDefaults(serving.requestDefaults());
         Boolean thinking = draft.thinking() != null || run == null ? draft.thinking() : run.enableThinking();
         String engineType = blankToNull(target.engineType()) == null ? config.defaultEngine() : target.engineType();
         EngineAdapter adapter = engines.require(engineType);
@@ -70,7 +79,7 @@ public class InferenceService {
         String model = blankToNull(target.modelName()) == null ? config.defaultModelName() : target.modelName();
         return metrics.engineCall(probe, adapter.resolveModel(model)).map(info -> {
             probe.model(info.name());
-            GenerationRequest request = draft.routedTo(info.name(), thinking);
+            GenerationRequest request = withDefaults.routedTo(info.name(), thinking);
             RequestValidator.validateAgainstModel(request, info);
             return new Routed(adapter, request);
         });
@@ -147,10 +156,17 @@ public class InferenceService {
         EmbeddingInputs.validate(inputs);
         if (target.runId() != null) {
             RunTarget run = byRun(target);
+            requireAbility(run, "embedding", "run_id");
             target = new Target(run.engineType(), run.modelName(), null);
         }
         String model = blankToNull(target.modelName());
         String engineType = blankToNull(target.engineType());
+        if (target.runId() == null && model != null && engineType != null) {
+            RunTarget serving = supervisor.byName(engineType, model).orElse(null);
+            if (serving != null) {
+                requireAbility(serving, "embedding", "model_name");
+            }
+        }
         if (engineType == null) {
             engineType = model == null || model.equals(config.defaultEmbeddingModel())
                     ? LlamaCppEngine.TYPE : config.defaultEngine();
@@ -270,6 +286,20 @@ public class InferenceService {
                     + "', not '" + target.modelName() + "'; leave model_name out when naming a run");
         }
         return run;
+    }
+
+    /**
+     * A request the run's model cannot serve, by the abilities its catalog entry declares (tools to a
+     * model without {@code tools}, embeddings from a chat model, chat with an embedding model): a 400
+     * before the engine is called, instead of the engine's own error or a silently ignored field.
+     */
+    private static void requireAbility(RunTarget run, String ability, String param) {
+        if (run.abilities() != null && !run.abilities().contains(ability)) {
+            throw InfercoreException.invalid(param, "run " + run.runId() + " serves '" + run.modelId() + "', whose "
+                    + "catalog abilities are " + run.abilities() + ": it cannot do " + ability
+                    + ("tools".equals(ability) ? " (send the request without tools, or use a model with \"tools\")"
+                    : "; start a model that has \"" + ability + "\" (GET /api/v1/models?ability=" + ability + ")"));
+        }
     }
 
     private static void requireCapability(EngineAdapter adapter, Capability capability) {

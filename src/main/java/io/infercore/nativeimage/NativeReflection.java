@@ -32,6 +32,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         "io.infercore.supervisor.RunLogs",
         // Model catalog entries (models.json) as listed by the API
         "io.infercore.catalog.CatalogModel",
+        "io.infercore.catalog.CatalogModel$Parsers",
+        "io.infercore.catalog.CatalogModel$EngineOptions",
+        "io.infercore.catalog.ModelSize",
+        "io.infercore.catalog.GgufSource",
 })
 public final class NativeReflection {
 

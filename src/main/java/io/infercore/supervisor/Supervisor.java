@@ -53,6 +53,8 @@ public class Supervisor {
     OllamaEngine ollama;
     @Inject
     SupervisorMetrics metrics;
+    @Inject
+    io.infercore.catalog.ModelCatalog catalog;
 
     private RunTable table;
     private ExecutorService workers;
@@ -173,7 +175,30 @@ public class Supervisor {
                     + run.plan.engineType() + ") is " + status.label() + (run.reason == null ? "" : ": " + run.reason)
                     + "; retry once GET /api/v1/models/running shows it running");
         }
-        return new RunTarget(run.id, run.plan.engineType(), run.plan.modelName(), run.plan.enableThinking());
+        return target(run);
+    }
+
+    /**
+     * The run serving {@code modelName} on {@code engineType}, when a supervised run does: requests
+     * that name the model instead of the run are held to the same catalog abilities and carry the
+     * same defaults. Empty for models no run serves (attached servers' own models, the built-ins).
+     */
+    public java.util.Optional<RunTarget> byName(String engineType, String modelName) {
+        if (table == null || engineType == null || modelName == null) {
+            return java.util.Optional.empty();
+        }
+        return table.all().stream()
+                .filter(r -> r.plan.mode() != RunMode.BUILTIN && engineType.equals(r.plan.engineType())
+                        && modelName.equals(r.plan.modelName()))
+                .findFirst().map(this::target);
+    }
+
+    private RunTarget target(ModelRun run) {
+        List<String> abilities = catalog.find(run.plan.modelId()).map(CatalogModel::enforcedAbilities).orElse(null);
+        Map<String, Object> defaults = run.plan.mode() == RunMode.OLLAMA && run.plan.engineArgs().get("num_ctx") != null
+                ? Map.of("num_ctx", run.plan.engineArgs().get("num_ctx")) : Map.of();
+        return new RunTarget(run.id, run.plan.engineType(), run.plan.modelName(), run.plan.enableThinking(),
+                run.plan.modelId(), abilities, defaults);
     }
 
     private ModelRun require(String runId) {

@@ -78,6 +78,10 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
         return workloads.namespace();
     }
 
+    RunWorkloads workloads() {
+        return workloads;
+    }
+
     /** Creates the run's Deployment; a refusal by the API server is the start's failure (nothing is registered). */
     @Override
     public void prepare(ModelRun run) {
@@ -301,7 +305,8 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
         return "Pod " + pod.name() + " " + what + (pod.message() == null ? "" : ": " + pod.message());
     }
 
-    private WorkloadSpec spec(ModelRun run) {
+    /** What the run's Deployment holds (package-private: the sample in deploy/k8s/samples is made from it). */
+    WorkloadSpec spec(ModelRun run) {
         LaunchPlan plan = run.plan;
         boolean vllm = "vllm".equals(plan.engineType());
         Map<String, String> secretEnv = new LinkedHashMap<>();

@@ -35,8 +35,11 @@ final class KubeGateway implements AutoCloseable {
     final RunTable table;
 
     KubeGateway(KubernetesClient client, Path dir) {
+        this(client, dir, Harness.settings());
+    }
+
+    KubeGateway(KubernetesClient client, Path dir, SupervisorSettings settings) {
         this.client = client;
-        SupervisorSettings settings = Harness.settings();
         KubernetesSettings k8s = new KubernetesSettings(NAMESPACE, Map.of("vllm", "vllm/vllm-openai:v0.11.0",
                 "sglang", "lmsysorg/sglang:v0.5.4"), ENGINE_PORT, "infercore-models", "/models", "infercore-secrets",
                 "infercore-engine", settings.probeTimeout(), settings.healthInterval(), settings.unhealthyThreshold(),

@@ -47,6 +47,8 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
     private final Map<String, String> podEnv;
     private final EndpointRegistry registry;
     private final Map<String, ModelRun> runs = new ConcurrentHashMap<>();
+    /** Runs this gateway stopped whose Deployment may still show in the watch for a moment: never re-adopted. */
+    private final java.util.Set<String> deleted = ConcurrentHashMap.newKeySet();
     /** Pod name held by each replica slot of each run: a Pod keeps its replica index while it lives. */
     private final Map<String, String[]> slots = new ConcurrentHashMap<>();
     private final ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -113,11 +115,13 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
     @Override
     public void stop(ModelRun run) {
         run.stopping = true;
+        deleted.add(run.id);
         registry.removeRun(run.id);
         try {
             workloads.delete(run.id);
         } catch (KubernetesClientException e) {
             run.stopping = false;
+            deleted.remove(run.id);
             throw new InfercoreException(ErrorKind.ENGINE_UNAVAILABLE, "the Kubernetes API server did not delete "
                     + "Deployment " + run.id + ": " + e.getMessage());
         }
@@ -159,6 +163,7 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
 
     @Override
     public void gone(String runId) {
+        deleted.remove(runId);
         ModelRun run = runs.remove(runId);
         slots.remove(runId);
         registry.removeRun(runId);
@@ -172,7 +177,7 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
     /** A run this driver did not start: rebuilt from the plan its Deployment carries. */
     private ModelRun adopt(ObservedRun observed) {
         RunTable t = table;
-        if (t == null || observed.planJson() == null) {
+        if (t == null || observed.planJson() == null || deleted.contains(observed.runId())) {
             return null;
         }
         LaunchPlan plan;
@@ -192,7 +197,22 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
         return run;
     }
 
+    /**
+     * The run as the cluster shows it. Under the run's monitor (the watch and the periodic check
+     * both apply); the change is persisted after it, since persisting takes the run table's lock,
+     * which a start holds while it applies the first observation.
+     */
     private void apply(ModelRun run, ObservedRun observed) {
+        boolean changed;
+        synchronized (run) {
+            changed = applyLocked(run, observed);
+        }
+        if (changed) {
+            run.changed();
+        }
+    }
+
+    private boolean applyLocked(ModelRun run, ObservedRun observed) {
         String[] held = assign(run, observed);
         Map<String, ObservedRun.ObservedPod> byName = new LinkedHashMap<>();
         observed.pods().forEach(p -> byName.put(p.name(), p));
@@ -217,11 +237,10 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
             run.reason = observed.problem();
         } else {
             run.replicas.stream().filter(r -> r.status == RunStatus.FAILED).findFirst()
-                    .ifPresent(r -> run.reason = "replica " + r.index + " failed: " + r.lastError);
+                    .ifPresent(r -> run.reason = "replica " + r.index + (run.started.isCompletedExceptionally()
+                            ? " failed to start: " : " failed: ") + r.lastError);
         }
-        if (changed) {
-            run.changed();
-        }
+        return changed;
     }
 
     /** Keeps each live Pod in its slot and gives new Pods (oldest first) the free slots. */

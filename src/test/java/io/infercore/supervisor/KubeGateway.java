@@ -39,6 +39,11 @@ final class KubeGateway implements AutoCloseable {
     }
 
     KubeGateway(KubernetesClient client, Path dir, SupervisorSettings settings) {
+        this(client, dir, settings, true);
+    }
+
+    /** {@code reachable} false: the API server is not up yet (the first listing is not awaited). */
+    KubeGateway(KubernetesClient client, Path dir, SupervisorSettings settings, boolean reachable) {
         this.client = client;
         KubernetesSettings k8s = new KubernetesSettings(NAMESPACE, Map.of("vllm", "vllm/vllm-openai:v0.11.0",
                 "sglang", "lmsysorg/sglang:v0.5.4"), ENGINE_PORT, "infercore-models", "/models", "infercore-secrets",
@@ -52,7 +57,7 @@ final class KubeGateway implements AutoCloseable {
         table = new RunTable(new RunStateStore(dir.resolve("runs/state.json")), Map.of(RunMode.KUBERNETES, driver),
                 registry, dir.resolve("runs"));
         table.restore();
-        if (!driver.open(table, Duration.ofSeconds(10))) {
+        if (!driver.open(table, Duration.ofSeconds(reachable ? 10 : 1)) && reachable) {
             throw new AssertionError("the mock API server did not list the runs");
         }
     }

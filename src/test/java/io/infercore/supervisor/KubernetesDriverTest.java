@@ -285,6 +285,34 @@ class KubernetesDriverTest {
     }
 
     @Test
+    void should_adopt_the_runs_once_an_api_server_that_was_down_at_start_up_answers() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        KubernetesClient early = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:" + port)
+                        .withNamespace(KubeGateway.NAMESPACE).build()).build();
+        KubeGateway g = new KubeGateway(early, dir.resolve("early"), Harness.settings(), false);
+        gateways.add(g);
+
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        KubernetesMockServer late = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+                new KubernetesMixedDispatcher(responses), false);
+        late.init(InetAddress.getByName("127.0.0.1"), port);
+        try {
+            KubeGateway other = new KubeGateway(late.createClient(), dir.resolve("other"));
+            gateways.add(other);
+            ModelRun run = other.start(KubeGateway.vllm(1, 1, Map.of()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> g.table.get(run.id).isPresent());
+        } finally {
+            gateways.forEach(KubeGateway::close);
+            gateways.clear();
+            late.destroy();
+        }
+    }
+
+    @Test
     void should_read_engine_logs_from_the_pod() {
         KubeGateway g = gateway("a");
         ModelRun run = g.start(KubeGateway.vllm(1, 1, Map.of()));

@@ -57,8 +57,18 @@ public final class RunWatch implements AutoCloseable {
         this.pods = client.pods().inNamespace(namespace).withLabel(RunWorkloads.MANAGED_BY, RunWorkloads.MANAGER)
                 .runnableInformer(RESYNC_MILLIS);
         pods.addIndexers(Map.of(BY_RUN, p -> List.of(runId(p))));
-        deployments.addEventHandler(handler());
-        pods.addEventHandler(handler());
+        deployments.addEventHandler(handler()).exceptionHandler(RunWatch::retry);
+        pods.addEventHandler(handler()).exceptionHandler(RunWatch::retry);
+    }
+
+    /**
+     * An API server that cannot be reached (or refuses a list) is retried, with the client's
+     * back-off, also before the first listing: by default an informer gives up for good then, and
+     * a gateway started before the API server answered would never see a run.
+     */
+    private static boolean retry(boolean started, Throwable t) {
+        LOG.warnf("Watching the runs failed (%s); retrying", t.toString());
+        return true;
     }
 
     /**
@@ -67,8 +77,9 @@ public final class RunWatch implements AutoCloseable {
      */
     public boolean start(Duration wait) {
         try {
-            pods.start().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            deployments.start().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            var listed = java.util.concurrent.CompletableFuture.allOf(pods.start().toCompletableFuture(),
+                    deployments.start().toCompletableFuture());
+            listed.get(wait.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

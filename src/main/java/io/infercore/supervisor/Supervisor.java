@@ -1,5 +1,6 @@
 package io.infercore.supervisor;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.infercore.catalog.CatalogModel;
 import io.infercore.config.InfercoreConfig;
 import io.infercore.config.ModelDirectories;
@@ -9,15 +10,18 @@ import io.infercore.engine.ollama.OllamaEngine;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.infercore.metrics.SupervisorMetrics;
+import io.infercore.supervisor.kubernetes.KubernetesSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -38,6 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class Supervisor {
 
     private static final Logger LOG = Logger.getLogger(Supervisor.class);
+    /** How long start-up waits for the cluster's first listing of the runs before going on without it. */
+    private static final Duration KUBERNETES_FIRST_LISTING = Duration.ofSeconds(10);
 
     @Inject
     InfercoreConfig config;
@@ -55,11 +61,15 @@ public class Supervisor {
     SupervisorMetrics metrics;
     @Inject
     io.infercore.catalog.ModelCatalog catalog;
+    /** Resolved only with {@code supervisor.backend=kubernetes}: the process backend never builds nor contacts a client. */
+    @Inject
+    Instance<KubernetesClient> kubernetesClient;
 
     private RunTable table;
     private ExecutorService workers;
     private ScheduledExecutorService timer;
     private BuiltinDriver builtin;
+    private KubernetesDriver kubernetes;
 
     void onStart(@Observes StartupEvent event) {
         SupervisorSettings settings = SupervisorSettings.from(config.supervisor());
@@ -78,11 +88,20 @@ public class Supervisor {
         drivers.put(RunMode.OLLAMA, new OllamaDriver(ollama, settings, registry, workers));
         drivers.put(RunMode.EMBEDDED, new EmbeddedDriver(llamacpp, hub, directories.gguf(), settings, workers));
         drivers.put(RunMode.BUILTIN, builtin);
+        if (kubernetesBackend()) {
+            kubernetes = kubernetesDriver(settings);
+            drivers.put(RunMode.KUBERNETES, kubernetes);
+        }
+        registry.prefixAffinity(config.supervisor().prefixAffinityChars(), config.supervisor().prefixAffinitySlack());
         table = new RunTable(new RunStateStore(runsDir.resolve("state.json")), drivers, registry, runsDir);
         table.onRestart(run -> metrics.restarted(run.plan.engineType()));
         addBuiltins();
         for (String problem : table.restore()) {
             LOG.error(problem);
+        }
+        if (kubernetes != null && !kubernetes.open(table, KUBERNETES_FIRST_LISTING)) {
+            LOG.errorf("supervisor.backend=kubernetes: the runs in namespace %s could not be listed yet; they are "
+                    + "adopted as soon as the API server answers", kubernetes.namespace());
         }
     }
 
@@ -107,7 +126,9 @@ public class Supervisor {
     /** Validates and starts a run; returns at once (status {@code starting}); {@code sink} gets its progress. */
     public RunView start(LaunchRequest request, LaunchProgress.Sink sink) {
         long begun = System.nanoTime();
-        LaunchPlan plan = resolver.resolve(request);
+        LaunchPlan resolved = resolver.resolve(request);
+        LaunchPlan plan = kubernetes != null && resolved.mode() == RunMode.SPAWNED
+                ? resolved.withMode(RunMode.KUBERNETES) : resolved;
         ModelRun run = table.start(plan, sink);
         run.started.whenComplete((ready, failure) ->
                 metrics.launched(plan.engineType(), System.nanoTime() - begun, failure == null));
@@ -243,6 +264,23 @@ public class Supervisor {
                 config.vllm().gpuMemoryUtilization(), config.sglang().memFractionStatic().orElse(null),
                 directories.huggingFace(), env, config.vllm().apiKey().orElse(null),
                 config.sglang().apiKey().orElse(null));
+    }
+
+    private boolean kubernetesBackend() {
+        return config.supervisor().backend() == InfercoreConfig.Supervisor.Backend.KUBERNETES;
+    }
+
+    private KubernetesDriver kubernetesDriver(SupervisorSettings settings) {
+        InfercoreConfig.Kubernetes k = config.supervisor().kubernetes();
+        KubernetesSettings k8s = new KubernetesSettings(k.namespace().filter(n -> !n.isBlank()).orElse(null),
+                Map.of("vllm", k.vllmImage(), "sglang", k.sglangImage()), k.enginePort(), k.modelsClaim(),
+                k.modelsMountPath(), k.secretName(), k.serviceAccount().filter(a -> !a.isBlank()).orElse(null),
+                settings.probeTimeout(), settings.healthInterval(), settings.unhealthyThreshold(),
+                settings.startupTimeout(), settings.stopGrace());
+        Map<String, String> podEnv = new java.util.LinkedHashMap<>();
+        podEnv.put("HUGGINGFACE_HUB_CACHE", k.modelsMountPath() + "/" + config.modelsSubdirHf());
+        config.hfEndpoint().filter(u -> !u.isBlank()).ifPresent(u -> podEnv.put("HF_ENDPOINT", u));
+        return new KubernetesDriver(kubernetesClient.get(), k8s, settings, engineCommands(), podEnv, registry);
     }
 
     private String hubEndpoint() {

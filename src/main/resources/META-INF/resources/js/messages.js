@@ -114,6 +114,7 @@ const en = {
   'mode.attached': 'Attached server',
   'mode.ollama': 'Ollama server',
   'mode.embedded': 'Embedded (in-process)',
+  'mode.kubernetes': 'Kubernetes Deployment',
   'mode.builtin': 'Built-in',
 
   'running.title': 'Running Models',
@@ -411,6 +412,7 @@ const zh = {
   'mode.attached': '已连接的服务',
   'mode.ollama': 'Ollama 服务',
   'mode.embedded': '内嵌（进程内）',
+  'mode.kubernetes': 'Kubernetes 部署',
   'mode.builtin': '内置',
 
   'running.title': '运行模型',

@@ -43,14 +43,23 @@ final class CatalogFlags {
         return out;
     }
 
-    /** {@code args} plus the catalog's context length as Ollama's {@code num_ctx}. */
+    /**
+     * The largest {@code num_ctx} a launch picks for Ollama by itself. Ollama allocates the whole
+     * KV cache for {@code num_ctx} when it loads the model (vLLM instead sizes its cache to the
+     * memory it is given), so the catalog's full window (131,072 tokens for Llama 3.1 8B, about
+     * 16 GiB of cache) would make an ordinary launch fail or swap; a user who wants more says so
+     * with {@code engine_args.num_ctx}.
+     */
+    static final int OLLAMA_DEFAULT_CONTEXT_CAP = 8192;
+
+    /** {@code args} plus the catalog's context length, at most {@link #OLLAMA_DEFAULT_CONTEXT_CAP}, as Ollama's {@code num_ctx}. */
     static Map<String, Object> ollama(CatalogModel model, ModelSize size, Map<String, Object> args) {
         Integer context = model.contextLength(size);
         if (context == null || args.containsKey("num_ctx")) {
             return args;
         }
         Map<String, Object> out = new LinkedHashMap<>(args);
-        out.put("num_ctx", context);
+        out.put("num_ctx", Math.min(context, OLLAMA_DEFAULT_CONTEXT_CAP));
         return out;
     }
 }

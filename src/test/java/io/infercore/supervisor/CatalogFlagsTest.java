@@ -56,9 +56,14 @@ class CatalogFlagsTest {
     }
 
     @Test
-    void should_give_ollama_the_context_length_as_num_ctx_unless_set() throws Exception {
-        CatalogModel q = model(QWEN);
-        assertThat(CatalogFlags.ollama(q, q.sizes().get(0), Map.of())).containsEntry("num_ctx", 32768);
+    void should_give_ollama_the_context_length_as_num_ctx_at_most_the_cap_unless_set() throws Exception {
+        CatalogModel q = model(QWEN); // 32,768 tokens: Ollama would allocate the whole cache at load
+        assertThat(CatalogFlags.ollama(q, q.sizes().get(0), Map.of()))
+                .containsEntry("num_ctx", CatalogFlags.OLLAMA_DEFAULT_CONTEXT_CAP);
         assertThat(CatalogFlags.ollama(q, q.sizes().get(0), Map.of("num_ctx", 2048))).containsEntry("num_ctx", 2048);
+        assertThat(CatalogFlags.ollama(q, q.sizes().get(0), Map.of("num_ctx", 65536))).containsEntry("num_ctx", 65536);
+        CatalogModel small = model("{\"id\":\"s\",\"context_length\":4096,"
+                + "\"sizes\":[{\"size\":\"1B\",\"hf_repo\":\"o/r\",\"ollama_name\":\"s:1b\"}]}");
+        assertThat(CatalogFlags.ollama(small, small.sizes().get(0), Map.of())).containsEntry("num_ctx", 4096);
     }
 }

@@ -3,15 +3,12 @@ package io.infercore.engine.llamacpp;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.Pair;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infercore.engine.ChatMessage;
 import io.infercore.error.InfercoreException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** A GGUF model loaded in-process, with the executor its requests run on. */
 final class LoadedModel {
@@ -21,7 +18,6 @@ final class LoadedModel {
     private final LlamaModel model;
     private final int contextLength;
     private final SlotExecutor executor;
-    private final Map<String, String> grammarCache = new ConcurrentHashMap<>();
 
     LoadedModel(String name, Path path, LlamaModel model, int contextLength, SlotExecutor executor) {
         this.name = name;
@@ -73,18 +69,6 @@ final class LoadedModel {
         return model.applyTemplate(params);
     }
 
-    /** GBNF grammar for a JSON Schema; the same schema is typically sent many times. */
-    String grammarFor(ObjectNode jsonSchema) {
-        String key = jsonSchema.toString();
-        String grammar = grammarCache.get(key);
-        if (grammar == null) {
-            grammar = JsonSchemaGrammar.convert(jsonSchema);
-            if (grammarCache.size() < 256) {
-                grammarCache.put(key, grammar);
-            }
-        }
-        return grammar;
-    }
 
     void close() {
         executor.shutdown();

@@ -130,7 +130,7 @@ final class TokenLoop implements Runnable {
             p.setStopStrings(s.stopOrEmpty().toArray(String[]::new));
         }
         if (request.jsonSchema() != null) {
-            p.setGrammar(model.grammarFor(request.jsonSchema()));
+            p.setGrammar(JsonSchemaGrammar.cached(request.jsonSchema()).gbnf());
         }
         applyEngineArgs(p, request.engineArgs());
         return p;

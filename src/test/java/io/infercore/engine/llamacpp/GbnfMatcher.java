@@ -34,6 +34,7 @@ final class GbnfMatcher {
     }
 
     private final Map<String, Alt> rules = new HashMap<>();
+    private boolean prefixMode;
     private final String src;
     private int pos;
 
@@ -51,20 +52,33 @@ final class GbnfMatcher {
     }
 
     boolean matches(String text) {
+        prefixMode = false;
+        int[] cps = text.codePoints().toArray();
+        return ends(rules.get("root"), cps, 0, new HashMap<>()).contains(cps.length);
+    }
+
+    /** Whether some text the grammar accepts starts with {@code text}. */
+    boolean matchesPrefix(String text) {
+        prefixMode = true;
         int[] cps = text.codePoints().toArray();
         return ends(rules.get("root"), cps, 0, new HashMap<>()).contains(cps.length);
     }
 
     private Set<Integer> ends(Node n, int[] in, int at, Map<String, Set<Integer>> memo) {
         Set<Integer> out = new TreeSet<>();
+        if (prefixMode && at == in.length) {
+            out.add(at);
+            return out;
+        }
         if (n instanceof Lit l) {
-            if (at + l.cps().length <= in.length) {
-                for (int i = 0; i < l.cps().length; i++) {
-                    if (in[at + i] != l.cps()[i]) {
-                        return out;
-                    }
+            int available = Math.min(l.cps().length, in.length - at);
+            for (int i = 0; i < available; i++) {
+                if (in[at + i] != l.cps()[i]) {
+                    return out;
                 }
-                out.add(at + l.cps().length);
+            }
+            if (available == l.cps().length || prefixMode) {
+                out.add(at + available);
             }
         } else if (n instanceof Cls c) {
             if (at < in.length) {

@@ -66,7 +66,10 @@ final class TokenLoop implements Runnable {
         InferenceParameters params = parameters(prompt, maxTokens);
 
         LlamaIterator tokens = model.model().generate(params).iterator();
-        int completionTokens = 0;
+        // llama.cpp sends one result per generated token, text or not (a token can render as
+        // nothing), then a final one that only says it stopped: counting only the results with
+        // text would read a cut at max_tokens as a natural stop.
+        int results = 0;
         boolean finished = false;
         try {
             while (tokens.hasNext()) {
@@ -76,8 +79,8 @@ final class TokenLoop implements Runnable {
                     return;
                 }
                 LlamaOutput out = tokens.next();
+                results++;
                 if (!out.text.isEmpty()) {
-                    completionTokens++;
                     emitter.emit(StreamEvent.Delta.text(out.text));
                 }
             }
@@ -87,6 +90,7 @@ final class TokenLoop implements Runnable {
                 tokens.cancel();
             }
         }
+        int completionTokens = Math.max(0, results - 1);
         String finishReason = completionTokens >= maxTokens ? "length" : "stop";
         emitter.emit(new StreamEvent.Done(finishReason, new Usage(promptTokens, completionTokens)));
         emitter.complete();

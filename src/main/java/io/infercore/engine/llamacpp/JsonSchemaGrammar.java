@@ -90,6 +90,11 @@ final class JsonSchemaGrammar {
             gbnf = g.rules.render(g.visit(schema, ""));
         } catch (IllegalStateException | StackOverflowError e) {
             throw InfercoreException.invalid("schema", "schema is too large or too deeply nested to turn into a grammar");
+        } catch (InfercoreException e) {
+            if (e.kind() == ErrorKind.INVALID_REQUEST && !e.getMessage().contains("schema")) {
+                throw InfercoreException.invalid("schema", "schema: " + e.getMessage());
+            }
+            throw e;
         }
         GbnfCheck.problem(gbnf).ifPresent(problem -> {
             if (problem.contains("left-recursive")) { // objects, arrays and strings all open with a character

@@ -81,7 +81,9 @@ public class InferenceService {
 
     public Uni<Completion> generate(Target target, GenerationRequest draft, RequestProbe probe) {
         return route(target, draft, probe).chain(r -> generation(r, probe)
-                .map(result -> new Completion(result, r.adapter().type(), r.request().model())));
+                .map(result -> new Completion(result, r.adapter().type(), r.request().model(),
+                        r.request().jsonSchema() == null ? null
+                                : r.adapter().unenforcedKeywords(r.request().jsonSchema()).orElse(null))));
     }
 
     public Uni<OpenStream> stream(Target target, GenerationRequest draft) {

@@ -121,4 +121,21 @@ class StructuredOutputTest {
         assertThat(r.statusCode()).as(r.asString()).isIn(200, 400);
         given().when().get("/health").then().statusCode(200);
     }
+
+    @Test
+    void should_name_unenforced_keywords_on_the_openai_route_too() {
+        String body = """
+                {"model":"stories260k","messages":[{"role":"user","content":"Once upon a time"}],"max_tokens":60,
+                 "temperature":0,"response_format":{"type":"json_schema","json_schema":{"name":"n","schema":
+                 {"type":"object","properties":{"n":{"type":"integer","minimum":-3,"maximum":3},
+                  "tags":{"type":"array","items":{"enum":["a","b"]},"uniqueItems":true,"maxItems":2}},
+                  "required":["n","tags"],"additionalProperties":false}}}}""";
+        Response r = given().contentType(ContentType.JSON).body(body).when().post("/v1/chat/completions");
+        r.then().statusCode(200);
+        assertThat(r.jsonPath().getList("unenforced_keywords", String.class)).as(r.asString())
+                .containsExactly("/properties/tags/uniqueItems");
+        Map<String, Object> json = io.restassured.path.json.JsonPath.from(r.jsonPath().getString("choices[0].message.content"))
+                .getMap("$");
+        assertThat((Integer) json.get("n")).isBetween(-3, 3);
+    }
 }

@@ -37,7 +37,7 @@ public record ChatCompletionRequest(
         @Schema(description = "Random seed for reproducible sampling") Long seed,
         @Schema(description = "{type: text | json_object | json_schema, json_schema: {name, schema}}") ResponseFormat responseFormat,
         @Schema(description = "Functions the model may call: [{type: function, function: {name, description, "
-                + "parameters}}]; passed through to ollama, vllm and sglang, refused by llamacpp") JsonNode tools,
+                + "parameters}}]; passed through to ollama, vllm and sglang; on llamacpp the reply is constrained by a grammar built from the tools") JsonNode tools,
         @Schema(description = "auto (default), required, none (the request runs without its tools) or "
                 + "{type: function, function: {name}}") JsonNode toolChoice,
         @Schema(description = "none disables the model's thinking; any other value enables it") String reasoningEffort,

@@ -134,7 +134,7 @@ public class LlamaCppEngine implements EngineAdapter {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GENERATE, Capability.CHAT, Capability.STREAMING,
-                Capability.STRUCTURED_OUTPUT, Capability.EMBEDDINGS, Capability.HEALTH);
+                Capability.STRUCTURED_OUTPUT, Capability.TOOLS, Capability.EMBEDDINGS, Capability.HEALTH);
     }
 
     @Override
@@ -155,6 +155,9 @@ public class LlamaCppEngine implements EngineAdapter {
         checkEngineArgs(request.engineArgs());
         if (request.jsonSchema() != null) {
             JsonSchemaGrammar.cached(request.jsonSchema()); // a 400, or our 500, before anything is queued
+        }
+        if (request.hasTools()) {
+            ToolCalling.grammar(request);
         }
         if (Boolean.TRUE.equals(request.thinking())) {
             throw new InfercoreException(ErrorKind.UNSUPPORTED, "The llamacpp engine has no thinking mode; "

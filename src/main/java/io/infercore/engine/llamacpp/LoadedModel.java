@@ -54,9 +54,18 @@ final class LoadedModel {
 
     /** The model's chat template (llama.cpp falls back to ChatML when the GGUF has none) applied to the turns. */
     String formatChat(List<ChatMessage> messages) {
+        return formatChat(messages, List.of());
+    }
+
+    /** The same, with the tools described in the system turn and earlier calls and results as text turns. */
+    String formatChat(List<ChatMessage> messages, List<io.infercore.engine.ToolSpec> tools) {
         StringBuilder system = new StringBuilder();
+        if (!tools.isEmpty()) {
+            system.append(ToolCalling.describe(tools));
+        }
         List<Pair<String, String>> turns = new ArrayList<>();
-        for (ChatMessage m : messages) {
+        for (ChatMessage original : messages) {
+            ChatMessage m = ToolCalling.asText(original);
             switch (m.role()) {
                 case "system" -> system.append(system.isEmpty() ? "" : "\n\n").append(m.content());
                 case "user", "assistant" -> turns.add(new Pair<>(m.role(), m.content()));

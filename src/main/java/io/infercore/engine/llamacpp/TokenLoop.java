@@ -11,6 +11,7 @@ import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,7 +61,7 @@ final class TokenLoop implements Runnable {
     }
 
     private void generate() {
-        String prompt = request.isChat() ? model.formatChat(request.messages()) : request.prompt();
+        String prompt = request.isChat() ? model.formatChat(request.messages(), request.tools()) : request.prompt();
         int promptTokens = model.countTokens(prompt);
         int maxTokens = tokenBudget(promptTokens);
         InferenceParameters params = parameters(prompt, maxTokens);
@@ -71,6 +72,9 @@ final class TokenLoop implements Runnable {
         // text would read a cut at max_tokens as a natural stop.
         int results = 0;
         boolean finished = false;
+        // With tools, calls are handed over whole at the end: held back from the first '[' on.
+        StringBuilder held = request.hasTools() ? new StringBuilder() : null;
+        boolean holding = held != null && !request.toolChoice().isAuto();
         try {
             while (tokens.hasNext()) {
                 if (cancelled.get()) {
@@ -80,8 +84,19 @@ final class TokenLoop implements Runnable {
                 }
                 LlamaOutput out = tokens.next();
                 results++;
-                if (!out.text.isEmpty()) {
+                if (out.text.isEmpty()) {
+                    continue;
+                }
+                if (held != null && !holding && held.isEmpty() && out.text.strip().startsWith("[")) {
+                    holding = true;
+                }
+                if (holding) {
+                    held.append(out.text);
+                } else {
                     emitter.emit(StreamEvent.Delta.text(out.text));
+                    if (held != null) {
+                        held.append(out.text);
+                    }
                 }
             }
             finished = true;
@@ -92,6 +107,15 @@ final class TokenLoop implements Runnable {
         }
         int completionTokens = Math.max(0, results - 1);
         String finishReason = completionTokens >= maxTokens ? "length" : "stop";
+        if (holding) {
+            List<io.infercore.engine.ToolCall> calls = ToolCalling.parse(held.toString());
+            if (calls.isEmpty()) {
+                emitter.emit(StreamEvent.Delta.text(held.toString()));
+            } else {
+                emitter.emit(StreamEvent.Delta.calls(calls));
+                finishReason = "tool_calls";
+            }
+        }
         emitter.emit(new StreamEvent.Done(finishReason, new Usage(promptTokens, completionTokens)));
         emitter.complete();
     }
@@ -135,6 +159,9 @@ final class TokenLoop implements Runnable {
         }
         if (request.jsonSchema() != null) {
             p.setGrammar(JsonSchemaGrammar.cached(request.jsonSchema()).gbnf());
+        }
+        if (request.hasTools()) {
+            p.setGrammar(ToolCalling.grammar(request));
         }
         applyEngineArgs(p, request.engineArgs());
         return p;

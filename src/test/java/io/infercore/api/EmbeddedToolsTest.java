@@ -78,6 +78,18 @@ class EmbeddedToolsTest {
     }
 
     @Test
+    void should_make_one_call_when_parallel_tool_calls_is_false() throws Exception {
+        for (long seed = 1; seed <= 3; seed++) {
+            JsonPath reply = given().contentType("application/json")
+                    .body(chat("\"required\"", 1, seed, ",\"parallel_tool_calls\":false"))
+                    .post("/v1/chat/completions").then().statusCode(200).extract().jsonPath();
+            assertThat(reply.getList("choices[0].message.tool_calls")).as(reply.prettify()).hasSize(1);
+            assertValidCall(reply.getString("choices[0].message.tool_calls[0].function.name"),
+                    reply.getString("choices[0].message.tool_calls[0].function.arguments"));
+        }
+    }
+
+    @Test
     void should_answer_text_with_tool_choice_none() {
         JsonPath reply = given().contentType("application/json").body(chat("\"none\"", 0, 1, ""))
                 .post("/v1/chat/completions").then().log().ifValidationFails().statusCode(200).extract().jsonPath();

@@ -54,7 +54,7 @@ final class ToolCalling {
         // Several calls at once, but no more than there are tools: a small model would otherwise
         // go on adding calls until max_tokens.
         ObjectNode calls = JSON.createObjectNode().put("type", "array").put("minItems", 1)
-                .put("maxItems", choice.function() != null ? 1 : request.tools().size());
+                .put("maxItems", choice.function() != null || !choice.parallel() ? 1 : request.tools().size());
         calls.putObject("items").set("anyOf", branches);
         String gbnf = JsonSchemaGrammar.cached(calls).gbnf();
         if (!choice.isAuto()) {

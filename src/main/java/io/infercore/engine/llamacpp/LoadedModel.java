@@ -64,7 +64,14 @@ final class LoadedModel {
             system.append(ToolCalling.describe(tools));
         }
         List<Pair<String, String>> turns = new ArrayList<>();
+        java.util.Set<String> calls = new java.util.HashSet<>();
         for (ChatMessage original : messages) {
+            original.toolCalls().forEach(c -> calls.add(c.id() == null ? "" : c.id()));
+            if ("tool".equals(original.role()) && (calls.isEmpty()
+                    || (original.toolCallId() != null && !calls.contains(original.toolCallId()) && !calls.contains("")))) {
+                throw InfercoreException.invalid("messages", "A role 'tool' turn must answer a call an earlier "
+                        + "assistant turn made (tool_call_id '" + original.toolCallId() + "' answers none)");
+            }
             ChatMessage m = ToolCalling.asText(original);
             switch (m.role()) {
                 case "system" -> system.append(system.isEmpty() ? "" : "\n\n").append(m.content());

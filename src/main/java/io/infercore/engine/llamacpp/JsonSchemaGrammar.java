@@ -39,17 +39,6 @@ final class JsonSchemaGrammar {
     private static final List<String> NEVER_ENFORCED = List.of("not", "if", "uniqueItems", "contains", "multipleOf",
             "patternProperties", "propertyNames", "dependentRequired", "dependentSchemas", "dependencies",
             "unevaluatedItems", "unevaluatedProperties");
-    private static final Map<String, String> FORMATS = Map.of(
-            "date", "date-part",
-            "time", "time-part",
-            "date-time", "date-part \"T\" time-part",
-            "uuid", "[0-9a-f]{8} \"-\" [0-9a-f]{4} \"-\" [1-5] [0-9a-f]{3} \"-\" [89ab] [0-9a-f]{3} \"-\" [0-9a-f]{12}",
-            "email", "[a-z0-9]{1,20} (\".\" [a-z0-9]{1,20})? \"@\" [a-z0-9]{1,20} \".\" [a-z]{2,6}",
-            "ipv4", "octet \".\" octet \".\" octet \".\" octet");
-    private static final String DATE = "[0-9]{4} \"-\" (\"0\" [1-9] | \"1\" [0-2]) \"-\" (\"0\" [1-9] | \"1\" [0-9] | \"2\" [0-8])";
-    private static final String TIME = "([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" [0-5] [0-9] (\".\" [0-9]{1,6})? "
-            + "(\"Z\" | [+-] ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9])";
-    private static final String OCTET = "[0-9] | [1-9] [0-9] | \"1\" [0-9] [0-9] | \"2\" [0-4] [0-9] | \"25\" [0-5]";
     private static final int MAX_LENGTH = 2000;
     private static final int MAX_ITEMS = 1000;
 
@@ -248,14 +237,10 @@ final class JsonSchemaGrammar {
         }
         String format = schema.path("format").asText(null);
         if (format != null) {
-            String body = FORMATS.get(format);
+            String body = StringFormats.FORMATS.get(format);
             if (body != null) {
                 lengthsUnenforced(schema, path);
-                if (!rules.has("date-part")) {
-                    rules.put("date-part", DATE);
-                    rules.put("time-part", TIME);
-                    rules.put("octet", OCTET);
-                }
+                StringFormats.addParts(rules);
                 return rules.add(path + "-" + format, "\"\\\"\" " + body + " \"\\\"\" ws");
             }
             rules.unenforced(path, "format");

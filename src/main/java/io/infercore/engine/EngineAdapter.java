@@ -66,6 +66,16 @@ public interface EngineAdapter {
 
     Uni<EngineHealth> health();
 
+    /**
+     * The keywords of {@code jsonSchema} (JSON pointers into it) that this engine's constrained
+     * decoding does not enforce, checked only by the validator after generation; empty when
+     * all are enforced, {@link Optional#empty()} when the engine does not say (a remote server
+     * decides for itself). Throws the error {@link #stream} would give for a schema it cannot use.
+     */
+    default Optional<List<String>> unenforcedKeywords(com.fasterxml.jackson.databind.node.ObjectNode jsonSchema) {
+        return Optional.empty();
+    }
+
     default boolean supports(Capability capability) {
         return capabilities().contains(capability);
     }

@@ -91,7 +91,9 @@ public class InferenceService {
 
     public Uni<Completion> generate(Target target, GenerationRequest draft, RequestProbe probe) {
         return route(target, draft, probe).chain(r -> generation(r, probe)
-                .map(result -> new Completion(result, r.adapter().type(), r.request().model())));
+                .map(result -> new Completion(result, r.adapter().type(), r.request().model(),
+                        r.request().jsonSchema() == null ? null
+                                : r.adapter().unenforcedKeywords(r.request().jsonSchema()).orElse(null))));
     }
 
     public Uni<OpenStream> stream(Target target, GenerationRequest draft) {
@@ -121,7 +123,11 @@ public class InferenceService {
     public Uni<StructuredResult> structured(Target target, GenerationRequest draft, JsonNode schema, RequestProbe probe) {
         ObjectNode normalized = JsonSchemas.normalize(schema);
         GenerationRequest constrained = draft.withJsonSchema(normalized);
-        return route(target, constrained, probe).chain(r -> attempt(r, normalized, 1, probe));
+        return route(target, constrained, probe).chain(r -> {
+            List<String> unenforced = r.adapter().unenforcedKeywords(normalized).orElse(null);
+            return attempt(r, normalized, 1, probe).map(s -> new StructuredResult(s.json(), s.text(), s.valid(),
+                    s.errors(), s.attempts(), s.engineType(), s.modelName(), s.usage(), s.finishReason(), unenforced));
+        });
     }
 
     private Uni<StructuredResult> attempt(Routed r, ObjectNode schema, int attempt, RequestProbe probe) {
@@ -137,8 +143,16 @@ public class InferenceService {
     private static StructuredResult toStructured(Routed r, GenerationResult result, JsonSchemas.Verdict verdict,
                                                  int attempts) {
         Usage usage = result.usage() == null ? Usage.EMPTY : result.usage();
-        return new StructuredResult(verdict.json(), result.text(), verdict.valid(), verdict.errors(), attempts,
-                r.adapter().type(), r.request().model(), usage);
+        List<String> errors = verdict.errors();
+        if (!verdict.valid() && "length".equals(result.finishReason())) {
+            List<String> withCause = new java.util.ArrayList<>();
+            withCause.add("the output was cut off at max_tokens (" + usage.completionTokens() + " tokens) before "
+                    + "the JSON was complete; raise max_tokens or bound the schema's strings and arrays");
+            withCause.addAll(errors);
+            errors = List.copyOf(withCause);
+        }
+        return new StructuredResult(verdict.json(), result.text(), verdict.valid(), errors, attempts,
+                r.adapter().type(), r.request().model(), usage, result.finishReason(), null);
     }
 
     /**

@@ -29,6 +29,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -106,6 +107,18 @@ public class ResponsesResource {
         return blocking(() -> store.require(id, "response_id").response());
     }
 
+    @GET
+    @Path("/{id}/input_items")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The input items of a stored response", description = "Every item the model was given "
+            + "(with previous_response_id, the earlier turns too), newest first unless order=asc; limit 1-100 "
+            + "(default 20), after = the last id of the previous page.")
+    @APIResponse(responseCode = "404", description = "No stored response of that id")
+    public Uni<JsonNode> inputItems(@PathParam("id") String id, @QueryParam("limit") Integer limit,
+                                    @QueryParam("order") String order, @QueryParam("after") String after) {
+        return blocking(() -> InputItemPage.of(store.require(id, "response_id").input(), limit, order, after));
+    }
+
     @DELETE
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
@@ -141,6 +154,7 @@ public class ResponsesResource {
                 ResponseObject.output(c.result()), c.result().finishReason(), c.result().usage());
         Uni<ObjectNode> stored = body.storing()
                 ? blocking(() -> {
+                    InputItemPage.identify(conversation);
                     store.save(response, conversation);
                     return response;
                 })
@@ -153,6 +167,7 @@ public class ResponsesResource {
         ResponseEvents events = new ResponseEvents(ResponseObject.started(id, stream.modelName(), body), replies::write,
                 finished -> {
                     if (body.storing()) {
+                        InputItemPage.identify(conversation);
                         store.save(finished, conversation);
                     }
                 });

@@ -63,6 +63,10 @@ def store():
     alone = client.responses.create(model=MODEL, input="And then?", max_output_tokens=4, temperature=0, store=False)
     assert follow.previous_response_id == first.id
     assert follow.usage.input_tokens > alone.usage.input_tokens + first.usage.output_tokens, (follow.usage, alone.usage)
+    items = list(client.responses.input_items.list(follow.id))
+    assert [i.type for i in items] == ["message", "message", "message"], items
+    assert items[0].role == "user" and items[0].content[0].text == "And then?", items[0]
+    assert items[2].content[0].text == CAT, items[2]
     client.responses.delete(first.id)
     try:
         client.responses.retrieve(first.id)

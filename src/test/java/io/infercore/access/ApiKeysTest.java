@@ -130,6 +130,21 @@ class ApiKeysTest {
                 .body(response.formatted("llamacpp/other-model")).when().post("/v1/responses")
                 .then().statusCode(403).body("error.param", is("model"));
         given().when().get("/v1/responses/resp_00000000000000000000000000000000").then().statusCode(401);
+
+        // a stored response belongs to the key that created it: another key gets the unknown-id 404
+        String stored = given().header("Authorization", "Bearer " + LIMITED).contentType(ContentType.JSON)
+                .body(response.formatted("stories260k").replace("\"store\":false", "\"store\":true"))
+                .when().post("/v1/responses").then().statusCode(200).extract().path("id");
+        given().header("Authorization", "Bearer " + LIMITED).when().get("/v1/responses/" + stored)
+                .then().statusCode(200).body("id", is(stored));
+        given().header("Authorization", "Bearer " + ADMIN).when().get("/v1/responses/" + stored)
+                .then().statusCode(404).body("error.param", is("response_id"));
+        given().header("Authorization", "Bearer " + ADMIN).when().delete("/v1/responses/" + stored).then().statusCode(404);
+        given().header("Authorization", "Bearer " + ADMIN).contentType(ContentType.JSON)
+                .body("{\"model\":\"stories260k\",\"max_output_tokens\":2,\"input\":\"more\",\"previous_response_id\":\""
+                        + stored + "\"}").when().post("/v1/responses")
+                .then().statusCode(404).body("error.param", is("previous_response_id"));
+        given().header("Authorization", "Bearer " + LIMITED).when().delete("/v1/responses/" + stored).then().statusCode(200);
     }
 
     @Test

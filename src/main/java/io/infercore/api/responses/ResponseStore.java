@@ -31,7 +31,10 @@ import java.util.regex.Pattern;
  * input item of the conversation so far>]}}, so that {@code previous_response_id} can rebuild the
  * conversation after a restart. At most {@code responses_store_max} are kept; the oldest go first.
  * Files are written to a temporary name and moved into place, so a crash never leaves half a
- * response. Every method blocks on the file system: callers run it on a worker thread.
+ * response. Each file names its owner: the name of the API key that created it (none when the API
+ * is open); only the same key finds it again, any other caller gets the 404 an unknown id gets, so
+ * one tenant can neither read, continue nor delete another's conversation, nor learn it exists.
+ * Every method blocks on the file system: callers run it on a worker thread.
  */
 @Singleton
 public class ResponseStore {
@@ -59,11 +62,14 @@ public class ResponseStore {
     record Stored(ObjectNode response, ArrayNode input) {
     }
 
-    synchronized void save(ObjectNode response, ArrayNode input) {
+    synchronized void save(ObjectNode response, ArrayNode input, String owner) {
         String id = response.path("id").asText();
         try {
             Files.createDirectories(dir);
             ObjectNode file = mapper.createObjectNode();
+            if (owner != null) {
+                file.put("owner", owner);
+            }
             file.set("response", response);
             file.set("input", input);
             Path tmp = dir.resolve(id + ".json.tmp");
@@ -76,8 +82,11 @@ public class ResponseStore {
         }
     }
 
-    /** The stored response, or empty when there is none of that id (or the id is not one of ours). */
-    Optional<Stored> find(String id) {
+    /**
+     * The stored response, or empty when there is none of that id, the id is not one of ours, or
+     * it belongs to another owner ({@code owner} null: the API is open, and so is every file).
+     */
+    Optional<Stored> find(String id, String owner) {
         if (id == null || !ID.matcher(id).matches()) {
             return Optional.empty();
         }
@@ -85,6 +94,9 @@ public class ResponseStore {
             JsonNode file = mapper.readTree(dir.resolve(id + ".json").toFile());
             if (!(file.get("response") instanceof ObjectNode response) || !(file.get("input") instanceof ArrayNode input)) {
                 LOG.warnf("Stored response %s is malformed; ignored", id);
+                return Optional.empty();
+            }
+            if (owner != null && !owner.equals(file.path("owner").asText(null))) {
                 return Optional.empty();
             }
             return Optional.of(new Stored(response, input));
@@ -97,13 +109,13 @@ public class ResponseStore {
     }
 
     /** The stored response or a 404 naming the parameter, in OpenAI's words. */
-    Stored require(String id, String param) {
-        return find(id).orElseThrow(() -> new InfercoreException(ErrorKind.NOT_FOUND, "Response with id '" + id
+    Stored require(String id, String owner, String param) {
+        return find(id, owner).orElseThrow(() -> new InfercoreException(ErrorKind.NOT_FOUND, "Response with id '" + id
                 + "' not found.", param, null));
     }
 
-    synchronized boolean delete(String id) {
-        if (id == null || !ID.matcher(id).matches()) {
+    synchronized boolean delete(String id, String owner) {
+        if (find(id, owner).isEmpty()) {
             return false;
         }
         try {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infercore.access.AccessDenied;
+import io.infercore.access.AccessFilter;
+import io.infercore.access.ApiKey;
 import io.infercore.access.ModelGate;
 import io.infercore.api.ApiError;
 import io.infercore.api.Replies;
@@ -29,6 +31,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -84,14 +87,15 @@ public class ResponsesResource {
         String id = ResponseObject.newId("resp_");
         return reply(requestId, body.streaming(), () -> {
             body.check();
-            return conversation(body).chain(conversation -> {
+            String owner = owner(request);
+            return conversation(body, owner).chain(conversation -> {
                 GenerationRequest draft = body.toDraft(conversation);
                 return router.target(body.model()).chain(target -> {
                     gate.generation(request, target, "model");
                     if (body.streaming()) {
-                        return inference.stream(target, draft, probe).map(s -> events(id, body, conversation, s, requestId));
+                        return inference.stream(target, draft, probe).map(s -> events(id, body, conversation, s, requestId, owner));
                     }
-                    return inference.generate(target, draft, probe).chain(c -> whole(id, body, conversation, c));
+                    return inference.generate(target, draft, probe).chain(c -> whole(id, body, conversation, c, owner));
                 });
             });
         });
@@ -102,8 +106,23 @@ public class ResponsesResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "A stored response")
     @APIResponse(responseCode = "404", description = "No stored response of that id")
-    public Uni<JsonNode> get(@PathParam("id") String id) {
-        return blocking(() -> store.require(id, "response_id").response());
+    public Uni<JsonNode> get(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        String owner = owner(request);
+        return blocking(() -> store.require(id, owner, "response_id").response());
+    }
+
+    @GET
+    @Path("/{id}/input_items")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The input items of a stored response", description = "Every item the model was given "
+            + "(with previous_response_id, the earlier turns too), newest first unless order=asc; limit 1-100 "
+            + "(default 20), after = the last id of the previous page.")
+    @APIResponse(responseCode = "404", description = "No stored response of that id")
+    public Uni<JsonNode> inputItems(@PathParam("id") String id, @QueryParam("limit") Integer limit,
+                                    @QueryParam("order") String order, @QueryParam("after") String after,
+                                    @Context ContainerRequestContext request) {
+        String owner = owner(request);
+        return blocking(() -> InputItemPage.of(store.require(id, owner, "response_id").input(), limit, order, after));
     }
 
     @DELETE
@@ -111,23 +130,24 @@ public class ResponsesResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Delete a stored response")
     @APIResponse(responseCode = "404", description = "No stored response of that id")
-    public Uni<JsonNode> delete(@PathParam("id") String id) {
+    public Uni<JsonNode> delete(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        String owner = owner(request);
         return blocking(() -> {
-            if (!store.delete(id)) {
-                store.require(id, "response_id"); // the 404
+            if (!store.delete(id, owner)) {
+                store.require(id, owner, "response_id"); // the 404
             }
             return ResponseObject.deleted(id);
         });
     }
 
     /** Earlier items (the previous response's input and output) followed by this request's input. */
-    private Uni<ArrayNode> conversation(ResponsesRequest body) {
+    private Uni<ArrayNode> conversation(ResponsesRequest body, String owner) {
         ArrayNode own = body.inputItems();
         if (body.previousResponseId() == null || body.previousResponseId().isBlank()) {
             return Uni.createFrom().item(own);
         }
         return blocking(() -> {
-            ResponseStore.Stored previous = store.require(body.previousResponseId(), "previous_response_id");
+            ResponseStore.Stored previous = store.require(body.previousResponseId(), owner, "previous_response_id");
             ArrayNode all = JsonNodeFactory.instance.arrayNode();
             all.addAll(previous.input());
             previous.response().withArray("output").forEach(all::add);
@@ -136,12 +156,14 @@ public class ResponsesResource {
         });
     }
 
-    private Uni<Multi<String>> whole(String id, ResponsesRequest body, ArrayNode conversation, Completion c) {
+    private Uni<Multi<String>> whole(String id, ResponsesRequest body, ArrayNode conversation, Completion c,
+                                     String owner) {
         ObjectNode response = ResponseObject.finished(ResponseObject.started(id, c.modelName(), body),
                 ResponseObject.output(c.result()), c.result().finishReason(), c.result().usage());
         Uni<ObjectNode> stored = body.storing()
                 ? blocking(() -> {
-                    store.save(response, conversation);
+                    InputItemPage.identify(conversation);
+                    store.save(response, conversation, owner);
                     return response;
                 })
                 : Uni.createFrom().item(response);
@@ -149,11 +171,12 @@ public class ResponsesResource {
     }
 
     private Multi<String> events(String id, ResponsesRequest body, ArrayNode conversation, OpenStream stream,
-                                 String requestId) {
+                                 String requestId, String owner) {
         ResponseEvents events = new ResponseEvents(ResponseObject.started(id, stream.modelName(), body), replies::write,
                 finished -> {
                     if (body.storing()) {
-                        store.save(finished, conversation);
+                        InputItemPage.identify(conversation);
+                        store.save(finished, conversation, owner);
                     }
                 });
         // The last event stores the response: it is built on a worker thread, never on the event loop.
@@ -185,6 +208,12 @@ public class ResponsesResource {
 
     private static <T> Uni<T> blocking(Supplier<T> work) {
         return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+
+    /** Whose stored responses this caller sees: its API key's name; null when the API is open. */
+    private static String owner(ContainerRequestContext request) {
+        return AccessFilter.caller(request).map(ApiKey::name).orElse(null);
     }
 
 }

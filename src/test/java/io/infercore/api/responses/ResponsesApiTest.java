@@ -115,6 +115,27 @@ class ResponsesApiTest {
                 + "\"input\":\"And then?\"}").getInt("usage.input_tokens");
         assertThat(next.getInt("usage.input_tokens")).isGreaterThan(alone + first.getInt("usage.output_tokens"));
 
+        // the follow-up's input items: its own input first (newest first), then the earlier turns
+        String nextId = next.getString("id");
+        JsonPath page = given().when().get("/v1/responses/" + nextId + "/input_items").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(page.getString("object")).isEqualTo("list");
+        assertThat(page.getList("data.type")).containsExactly("message", "message", "message");
+        assertThat(page.getList("data.role")).containsExactly("user", "assistant", "user");
+        assertThat(page.getString("data[0].content[0].type")).isEqualTo("input_text");
+        assertThat(page.getString("data[0].content[0].text")).isEqualTo("And then?");
+        assertThat(page.getString("data[2].content[0].text")).isEqualTo(CAT);
+        assertThat(page.getBoolean("has_more")).isFalse();
+        JsonPath firstPage = given().queryParam("limit", 2).queryParam("order", "asc")
+                .when().get("/v1/responses/" + nextId + "/input_items").then().statusCode(200).extract().jsonPath();
+        assertThat(firstPage.getList("data.role")).containsExactly("user", "assistant");
+        assertThat(firstPage.getBoolean("has_more")).isTrue();
+        given().queryParam("limit", 2).queryParam("order", "asc").queryParam("after", firstPage.getString("last_id"))
+                .when().get("/v1/responses/" + nextId + "/input_items").then().statusCode(200)
+                .body("data.content[0].text[0]", equalTo("And then?")).body("has_more", equalTo(false));
+        assertThat(given().when().get("/v1/responses/" + nextId + "/input_items").then().extract().jsonPath()
+                .getList("data.id")).isEqualTo(page.getList("data.id"));
+
         given().when().delete("/v1/responses/" + id).then().statusCode(200)
                 .body("id", equalTo(id)).body("object", equalTo("response")).body("deleted", equalTo(true));
         given().when().get("/v1/responses/" + id).then().statusCode(404)

@@ -22,12 +22,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What Ollama's model routes show of infercore's models. Infercore knows a model's name, its
@@ -66,7 +68,7 @@ class OllamaModels {
     List<Map<String, Object>> running(List<ModelRouter.Listed> listed) {
         Set<String> live = supervisor.routes().stream()
                 .filter(r -> r.status() != RunStatus.STOPPED && r.status() != RunStatus.FAILED)
-                .flatMap(r -> java.util.stream.Stream.of(r.runId(), r.modelName())).collect(Collectors.toSet());
+                .flatMap(r -> Stream.of(r.runId(), r.modelName())).collect(Collectors.toSet());
         List<Map<String, Object>> out = new ArrayList<>();
         for (ModelRouter.Listed m : listed) {
             if (m.ownedBy().equals(LlamaCppEngine.TYPE) || live.contains(m.id())) {
@@ -156,7 +158,7 @@ class OllamaModels {
     }
 
     private static float[] shortened(float[] v, int n) {
-        float[] out = java.util.Arrays.copyOf(v, n);
+        float[] out = Arrays.copyOf(v, n);
         double norm = 0;
         for (float x : out) {
             norm += x * x;

@@ -9,6 +9,7 @@ import io.infercore.api.openai.ModelRouter;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
+import io.infercore.inference.EmbeddingCompletion;
 import io.infercore.inference.InferenceService;
 import io.infercore.inference.Target;
 import io.infercore.metrics.RequestProbe;
@@ -164,8 +165,8 @@ public class OllamaResource {
         });
     }
 
-    private Uni<io.infercore.inference.EmbeddingCompletion> embedding(ContainerRequestContext request, String model,
-                                                                     List<String> texts) {
+    private Uni<EmbeddingCompletion> embedding(ContainerRequestContext request, String model,
+                                             List<String> texts) {
         RequestProbe probe = RequestProbe.of(request);
         return router.target(model).chain(target -> {
             gate.embedding(request, target, "model");

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.infercore.config.InfercoreConfig;
 import io.infercore.engine.EndpointRegistry;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
@@ -14,6 +18,7 @@ import io.infercore.supervisor.kubernetes.ObservedRun;
 import io.infercore.supervisor.kubernetes.RunWatch;
 import io.infercore.supervisor.kubernetes.RunWorkloads;
 import io.infercore.supervisor.kubernetes.WorkloadSpec;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -68,6 +73,41 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
         this.commands = commands;
         this.podEnv = Map.copyOf(podEnv);
         this.registry = registry;
+    }
+
+    /**
+     * The driver of {@code supervisor.backend=kubernetes}, with a Fabric8 client configured the
+     * standard way (in a Pod: its service account and namespace; else {@code KUBECONFIG} or
+     * {@code ~/.kube/config}); the Fabric8 keys {@code kubernetes.master}, {@code kubernetes.namespace}
+     * and {@code kubernetes.trust.certificates} are also read from the service's configuration.
+     */
+    static RunDriver create(InfercoreConfig config, SupervisorSettings settings, EngineCommands commands,
+                            EndpointRegistry registry) {
+        InfercoreConfig.Kubernetes k = config.supervisor().kubernetes();
+        KubernetesSettings k8s = new KubernetesSettings(k.namespace().filter(n -> !n.isBlank()).orElse(null),
+                Map.of("vllm", k.vllmImage(), "sglang", k.sglangImage()), k.enginePort(), k.modelsClaim(),
+                k.modelsMountPath(), k.secretName(), k.serviceAccount().filter(a -> !a.isBlank()).orElse(null),
+                settings.probeTimeout(), settings.healthInterval(), settings.unhealthyThreshold(),
+                settings.startupTimeout(), settings.stopGrace());
+        Map<String, String> podEnv = new LinkedHashMap<>();
+        podEnv.put("HUGGINGFACE_HUB_CACHE", k.modelsMountPath() + "/" + config.modelsSubdirHf());
+        config.hfEndpoint().filter(u -> !u.isBlank()).ifPresent(u -> podEnv.put("HF_ENDPOINT", u));
+        org.eclipse.microprofile.config.Config mp = ConfigProvider.getConfig();
+        ConfigBuilder client = new ConfigBuilder(Config.autoConfigure(null));
+        mp.getOptionalValue("kubernetes.master", String.class).ifPresent(client::withMasterUrl);
+        mp.getOptionalValue("kubernetes.namespace", String.class).ifPresent(client::withNamespace);
+        mp.getOptionalValue("kubernetes.trust.certificates", Boolean.class).ifPresent(client::withTrustCerts);
+        KubernetesClient kubernetes = new KubernetesClientBuilder().withConfig(client.build()).build();
+        return new KubernetesDriver(kubernetes, k8s, settings, commands, podEnv, registry);
+    }
+
+    /** {@link #open} for a driver made by {@link #create}; logs when the first listing did not come in time. */
+    static void open(RunDriver driver, RunTable table, Duration wait) {
+        KubernetesDriver k = (KubernetesDriver) driver;
+        if (!k.open(table, wait)) {
+            LOG.errorf("supervisor.backend=kubernetes: the runs in namespace %s could not be listed yet; they are "
+                    + "adopted as soon as the API server answers", k.namespace());
+        }
     }
 
     /** Starts watching the cluster: every run it holds joins {@code table}. False when the first listing timed out. */

@@ -1,6 +1,5 @@
 package io.infercore.supervisor;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.infercore.catalog.CatalogModel;
 import io.infercore.config.InfercoreConfig;
 import io.infercore.config.ModelDirectories;
@@ -10,13 +9,11 @@ import io.infercore.engine.ollama.OllamaEngine;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.infercore.metrics.SupervisorMetrics;
-import io.infercore.supervisor.kubernetes.KubernetesSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -61,15 +58,17 @@ public class Supervisor {
     SupervisorMetrics metrics;
     @Inject
     io.infercore.catalog.ModelCatalog catalog;
-    /** Resolved only with {@code supervisor.backend=kubernetes}: the process backend never builds nor contacts a client. */
-    @Inject
-    Instance<KubernetesClient> kubernetesClient;
 
     private RunTable table;
     private ExecutorService workers;
     private ScheduledExecutorService timer;
     private BuiltinDriver builtin;
-    private KubernetesDriver kubernetes;
+    /**
+     * A {@link KubernetesDriver} with {@code supervisor.backend=kubernetes}, else null. Typed as the
+     * interface and made by a static factory so that the process backend loads neither it nor any
+     * Fabric8 class (checked with -Xlog:class+load on the packaged jar).
+     */
+    private RunDriver kubernetes;
 
     void onStart(@Observes StartupEvent event) {
         SupervisorSettings settings = SupervisorSettings.from(config.supervisor());
@@ -89,7 +88,7 @@ public class Supervisor {
         drivers.put(RunMode.EMBEDDED, new EmbeddedDriver(llamacpp, hub, directories.gguf(), settings, workers));
         drivers.put(RunMode.BUILTIN, builtin);
         if (kubernetesBackend()) {
-            kubernetes = kubernetesDriver(settings);
+            kubernetes = KubernetesDriver.create(config, settings, engineCommands(), registry);
             drivers.put(RunMode.KUBERNETES, kubernetes);
         }
         registry.prefixAffinity(config.supervisor().prefixAffinityChars(), config.supervisor().prefixAffinitySlack());
@@ -99,9 +98,8 @@ public class Supervisor {
         for (String problem : table.restore()) {
             LOG.error(problem);
         }
-        if (kubernetes != null && !kubernetes.open(table, KUBERNETES_FIRST_LISTING)) {
-            LOG.errorf("supervisor.backend=kubernetes: the runs in namespace %s could not be listed yet; they are "
-                    + "adopted as soon as the API server answers", kubernetes.namespace());
+        if (kubernetes != null) {
+            KubernetesDriver.open(kubernetes, table, KUBERNETES_FIRST_LISTING);
         }
     }
 
@@ -268,19 +266,6 @@ public class Supervisor {
 
     private boolean kubernetesBackend() {
         return config.supervisor().backend() == InfercoreConfig.Supervisor.Backend.KUBERNETES;
-    }
-
-    private KubernetesDriver kubernetesDriver(SupervisorSettings settings) {
-        InfercoreConfig.Kubernetes k = config.supervisor().kubernetes();
-        KubernetesSettings k8s = new KubernetesSettings(k.namespace().filter(n -> !n.isBlank()).orElse(null),
-                Map.of("vllm", k.vllmImage(), "sglang", k.sglangImage()), k.enginePort(), k.modelsClaim(),
-                k.modelsMountPath(), k.secretName(), k.serviceAccount().filter(a -> !a.isBlank()).orElse(null),
-                settings.probeTimeout(), settings.healthInterval(), settings.unhealthyThreshold(),
-                settings.startupTimeout(), settings.stopGrace());
-        Map<String, String> podEnv = new java.util.LinkedHashMap<>();
-        podEnv.put("HUGGINGFACE_HUB_CACHE", k.modelsMountPath() + "/" + config.modelsSubdirHf());
-        config.hfEndpoint().filter(u -> !u.isBlank()).ifPresent(u -> podEnv.put("HF_ENDPOINT", u));
-        return new KubernetesDriver(kubernetesClient.get(), k8s, settings, engineCommands(), podEnv, registry);
     }
 
     private String hubEndpoint() {

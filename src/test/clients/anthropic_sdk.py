@@ -130,10 +130,11 @@ def errors():
     except anthropic.NotFoundError:
         pass
     try:
-        client.messages.create(model=MODEL, max_tokens=4, messages=CAT, tools=[WEATHER])
-        raise AssertionError("tools on an engine without function calling were accepted")
+        client.messages.create(model=MODEL, max_tokens=4, messages=CAT, tools=[WEATHER],
+                               tool_choice={"type": "tool", "name": "no_such_tool"})
+        raise AssertionError("a tool_choice naming no declared tool was accepted")
     except anthropic.BadRequestError as e:
-        assert "tools" in e.body["error"]["message"], e.body
+        assert e.body["error"]["type"] == "invalid_request_error", e.body
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ names = [m.model for m in models]
 check("list", MODEL in names and EMBEDDER in names, names)
 facts["listed"] = len(names)
 shown = client.show(MODEL)
-check("show capabilities", shown.capabilities == ["completion"], shown.capabilities)
+check("show capabilities", shown.capabilities == ["completion", "tools"], shown.capabilities)
 check("show context length", shown.modelinfo.get("llamacpp.context_length") == 512, shown.modelinfo)
 running = [m.model for m in client.ps().models]
 check("ps", MODEL in running, running)

@@ -124,7 +124,7 @@ class AnthropicClientTest {
         assertThatThrownBy(() -> model("no-such-model", 4).chat(UserMessage.from(CAT)))
                 .isInstanceOf(ModelNotFoundException.class).hasMessageContaining("no-such-model");
         assertThatThrownBy(() -> model("stories260k", 4).chat(ChatRequest.builder().messages(UserMessage.from(CAT))
-                .toolSpecifications(WEATHER).build()))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("tools");
+                .temperature(5.0).build()))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("temperature");
     }
 }

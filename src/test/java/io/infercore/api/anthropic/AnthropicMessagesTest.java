@@ -134,11 +134,18 @@ class AnthropicMessagesTest {
                 .then().statusCode(400).body("error.message", containsString("image"));
         given().contentType(ContentType.JSON).body("{not json").when().post("/v1/messages")
                 .then().statusCode(400).body("type", equalTo("error")).body("error.type", equalTo("invalid_request_error"));
-        // tools reach the engine's capability check: the embedded engine does not call functions
+    }
+
+    @Test
+    void should_answer_a_forced_tool_call_as_a_tool_use_block_on_the_embedded_engine() {
+        // the embedded engine constrains a required call with a grammar built from the tool's schema
         given().contentType(ContentType.JSON).body(body(",\"tools\":[{\"name\":\"get_weather\",\"input_schema\":"
-                        + "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}]"))
+                        + "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\",\"maxLength\":12}},"
+                        + "\"required\":[\"city\"]}}],\"tool_choice\":{\"type\":\"tool\",\"name\":\"get_weather\"}")
+                        .replace("\"max_tokens\":12", "\"max_tokens\":64"))
                 .when().post("/v1/messages")
-                .then().statusCode(400).body("error.type", equalTo("invalid_request_error"))
-                .body("error.message", containsString("tools"));
+                .then().statusCode(200).body("stop_reason", equalTo("tool_use"))
+                .body("content.find { it.type == 'tool_use' }.name", equalTo("get_weather"))
+                .body("content.find { it.type == 'tool_use' }.input.city", org.hamcrest.Matchers.instanceOf(String.class));
     }
 }

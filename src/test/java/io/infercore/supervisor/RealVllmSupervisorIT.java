@@ -114,8 +114,9 @@ class RealVllmSupervisorIT {
     @Order(2)
     void should_answer_with_json_that_fits_the_schema() throws Exception {
         ObjectNode schema = (ObjectNode) JSON.readTree("{\"type\":\"object\",\"properties\":{"
-                + "\"name\":{\"type\":\"string\",\"maxLength\":12},\"age\":{\"type\":\"integer\"}},"
-                + "\"required\":[\"name\",\"age\"],\"additionalProperties\":false}");
+                + "\"name\":{\"type\":\"string\",\"maxLength\":12},\"happy\":{\"type\":\"boolean\"}},"
+                + "\"required\":[\"name\",\"happy\"],\"additionalProperties\":false}");
+        // (an unbounded integer is no good here: SmolLM2 writes digits until max_tokens cuts the JSON)
         GenerationResult result = adapter().generate(chat("Describe a cat as JSON", 100).withJsonSchema(schema))
                 .await().atMost(Duration.ofSeconds(120));
         assertThat(JsonSchemas.check(schema, result.text()).errors()).as("output %s", result.text()).isEmpty();
@@ -152,8 +153,9 @@ class RealVllmSupervisorIT {
         assertThat(r.restartCount).isEqualTo(1);
         assertThat(run.events()).anyMatch(e -> e.contains("exited with code 137") && e.contains("restart 1 of 2"));
         assertThat(ProcessDriverTest.get(r.baseUrl + "/health")).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(firstTree).as("the killed engine's children").noneMatch(ProcessHandle::isAlive));
+        // EngineCore outlives the SIGKILL of the API server (re-parented to init): the supervisor kills it
+        assertThat(firstTree).as("the killed engine's children").noneMatch(ProcessHandle::isAlive);
+        assertThat(run.events()).anyMatch(e -> e.contains("leftover child process(es)"));
         GenerationResult again = adapter().generate(chat("Say hello", 8)).await().atMost(Duration.ofSeconds(120));
         assertThat(again.text()).isNotBlank();
     }

@@ -3,16 +3,21 @@ package io.infercore.engine.vllm;
 import io.infercore.engine.EngineAdapter;
 import io.infercore.engine.EngineAdapterContractTest;
 import io.infercore.engine.FakeEngineUnderTest;
+import io.infercore.error.ErrorKind;
+import io.infercore.error.InfercoreException;
 import io.infercore.engine.openai.RemoteEndpoint;
 import io.infercore.support.RealVllm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
@@ -56,6 +61,12 @@ class VllmRealServerIT extends EngineAdapterContractTest {
             public String modelNotFoundHint() {
                 return SERVED;
             }
+
+            /** Served for generation (no --runner pooling): see the embeddings case below. */
+            @Override
+            public EngineAdapter embeddingAdapter() {
+                return null;
+            }
         };
     }
 
@@ -75,6 +86,19 @@ class VllmRealServerIT extends EngineAdapterContractTest {
         if (vllm != null) {
             vllm.close();
         }
+    }
+
+    /**
+     * vLLM 0.11.0 refuses embeddings on a generation model with HTTP 200 and a 400 error envelope
+     * (transcripts/vllm-0.11.0/embeddings.txt): the adapter must report the refusal, not an empty result.
+     */
+    @Test
+    void should_report_the_embeddings_refusal_hidden_in_a_200_as_400() {
+        InfercoreException e = failureOf(() -> engine.adapter().embed(SERVED, List.of("first", "second"))
+                .await().atMost(Duration.ofSeconds(30)));
+        assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
+        assertThat(e.httpStatus()).isEqualTo(400);
+        assertThat(e.getMessage()).contains("does not support Embeddings API");
     }
 
     @Override

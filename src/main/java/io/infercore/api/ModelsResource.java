@@ -140,7 +140,7 @@ public class ModelsResource {
     @APIResponse(responseCode = "409", description = "The engine already serves this model, or no GPUs are free")
     public Multi<String> start(StartBody body, @QueryParam("wait") boolean wait, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
-        StartBody b = LlmResource.require(body);
+        StartBody b = Replies.requireBody(body);
         gate.start(request, b.engineType(), b.modelId());
         RunView started = supervisor.start(b.toRequest(), p -> { });
         Uni<RunView> reply = wait ? Uni.createFrom().completionStage(supervisor.whenStarted(started.runId()))
@@ -164,7 +164,7 @@ public class ModelsResource {
     }
 
     private Multi<String> open(String requestId, StartBody body, ContainerRequestContext request) {
-        StartBody b = LlmResource.require(body);
+        StartBody b = Replies.requireBody(body);
         gate.start(request, b.engineType(), b.modelId());
         return Multi.createFrom().emitter(emitter -> {
             Object lock = new Object();

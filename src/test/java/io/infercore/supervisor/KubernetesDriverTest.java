@@ -249,8 +249,11 @@ class KubernetesDriverTest {
         assertThat(a.routes(plan)).containsExactly("http://127.0.0.2:8000");
         assertThat(b.routes(plan)).containsExactly("http://127.0.0.2:8000");
 
-        assertThatThrownBy(() -> b.start(plan)).as("the same model twice, from the other gateway")
-                .hasMessageContaining("already serves").hasMessageContaining(run.id);
+        assertThat(b.start(plan)).as("the same launch again, through the other gateway: the run that serves it")
+                .isSameAs(seen);
+        assertThatThrownBy(() -> b.start(KubeGateway.vllm(1, 2, Map.of("max_model_len", 2048))))
+                .as("the same model with other parameters").hasMessageContaining("already serves")
+                .hasMessageContaining(run.id);
         assertThat(a.client.apps().deployments().inNamespace(KubeGateway.NAMESPACE).list().getItems()).hasSize(1);
 
         b.table.stop(run.id);

@@ -155,7 +155,11 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
     @Override
     public ModelRun prepare(ModelRun run) {
         CompletableFuture<Void> deleting = deletions.get(run.id);
-        if (deleting != null && !deleting.isDone()) {
+        if (deleting != null && !deleting.isDone() && workloads.get(run.id) == null) {
+            deleted.remove(run.id); // gone from the API server; the watch has not said so (yet)
+            deletions.remove(run.id, deleting);
+            deleting.complete(null);
+        } else if (deleting != null && !deleting.isDone()) {
             throw new InfercoreException(ErrorKind.CONFLICT, "Deployment " + run.id + " of the last run of '"
                     + run.plan.modelName() + "' is still being deleted; start it again in a moment");
         }
@@ -201,7 +205,10 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
         watch.get(run.id).ifPresent(this::observed);
     }
 
-    /** The cluster is watched, not polled: this only re-applies what the watch holds (a replica marked down comes back). */
+    /**
+     * The cluster is watched, not polled: this only re-applies what the watch holds (an Ollama Pod
+     * just prepared is routed; a replica a request found dead stays down while its Pod is unchanged).
+     */
     @Override
     public void check(ModelRun run) {
         watch.get(run.id).ifPresent(this::observed);

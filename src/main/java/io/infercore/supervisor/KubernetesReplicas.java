@@ -31,6 +31,22 @@ final class KubernetesReplicas {
     /** Pod name held by each replica slot of each run: a Pod keeps its replica index while it lives. */
     private final Map<String, String[]> slots = new ConcurrentHashMap<>();
 
+    private final KubernetesSettings k8s;
+    private final SupervisorSettings settings;
+    private final EndpointRegistry registry;
+    private final KubernetesOllama ollama;
+    private final Consumer<ModelRun> recheck;
+
+    /** @param recheck applies the watch's view of a run again (after an Ollama Pod is prepared) */
+    KubernetesReplicas(KubernetesSettings k8s, SupervisorSettings settings, EndpointRegistry registry,
+                       KubernetesOllama ollama, Consumer<ModelRun> recheck) {
+        this.k8s = k8s;
+        this.settings = settings;
+        this.registry = registry;
+        this.ollama = ollama;
+        this.recheck = recheck;
+    }
+
     /**
      * The run as the cluster shows it. Under the run's monitor (the watch and the periodic check
      * both apply); the change is persisted after it, since persisting takes the run table's lock,
@@ -179,22 +195,6 @@ final class KubernetesReplicas {
         registry.register(run.plan.engineType(), run.plan.modelName(), url, run.id, r.index);
     }
 
-    private final KubernetesSettings k8s;
-    private final SupervisorSettings settings;
-    private final EndpointRegistry registry;
-    private final KubernetesOllama ollama;
-    private final Consumer<ModelRun> recheck;
-
-    /** @param recheck applies the watch's view of a run again (after an Ollama Pod is prepared) */
-    KubernetesReplicas(KubernetesSettings k8s, SupervisorSettings settings, EndpointRegistry registry,
-                       KubernetesOllama ollama, Consumer<ModelRun> recheck) {
-        this.k8s = k8s;
-        this.settings = settings;
-        this.registry = registry;
-        this.ollama = ollama;
-        this.recheck = recheck;
-    }
-
     /** The Pod holding replica {@code index} of the run; null when none does. */
     String pod(String runId, int index) {
         String[] held = slots.get(runId);
@@ -204,6 +204,7 @@ final class KubernetesReplicas {
     /** Forgets a run that is gone. */
     void forget(String runId) {
         slots.remove(runId);
+        routedAs.values().removeIf(p -> p.name().startsWith(runId + "-")); // a Deployment's Pods carry its name
         ollama.forget(runId);
     }
 }

@@ -293,9 +293,17 @@ public interface InfercoreConfig {
         @WithDefault("lmsysorg/sglang:v0.5.4")
         String sglangImage();
 
-        /** Port the engine listens on inside its Pod; the gateway calls {@code http://<pod IP>:<port>}. */
+        /** Container image of Ollama runs ({@code ollama serve}); pinned, as Ollama's API changes between releases. */
+        @WithDefault("ollama/ollama:0.12.6")
+        String ollamaImage();
+
+        /** Port vLLM and SGLang listen on inside their Pods; the gateway calls {@code http://<pod IP>:<port>}. */
         @WithDefault("8000")
         int enginePort();
+
+        /** Port {@code ollama serve} listens on inside its Pods ({@code OLLAMA_HOST=0.0.0.0:<port>}). */
+        @WithDefault("11434")
+        int ollamaPort();
 
         /** PersistentVolumeClaim of the models volume (Hugging Face cache), shared by every run Pod. */
         @WithDefault("infercore-models")

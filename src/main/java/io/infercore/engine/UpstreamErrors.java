@@ -79,7 +79,7 @@ public final class UpstreamErrors {
                 || cause instanceof UnresolvedAddressException || cause instanceof java.net.UnknownHostException
                 || (cause.getMessage() != null && cause.getMessage().toLowerCase(Locale.ROOT).contains("connection refused"))) {
             return new InfercoreException(ErrorKind.ENGINE_UNAVAILABLE, engine + " is not reachable at " + baseUrl + "; "
-                    + startHint(engine), null, null);
+                    + startHint(engine), null, failure);
         }
         if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException
                 || cause instanceof SocketTimeoutException
@@ -88,7 +88,24 @@ public final class UpstreamErrors {
                     + " did not answer in time (" + cause.getMessage() + "); raise " + engine + ".timeouts if the model is slow");
         }
         return new InfercoreException(ErrorKind.UPSTREAM_ERROR, engine + " at " + baseUrl + " failed: "
-                + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+                + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), null, failure);
+    }
+
+    /**
+     * Whether {@code failure} (or what it wraps, see {@link #fromTransport}) is a refused or reset
+     * connection, or one the server closed before answering: the engine's process is gone (a Pod
+     * that died), as opposed to an engine that answered with an error or is slow.
+     */
+    public static boolean connectionLost(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = c.getMessage() == null ? "" : c.getMessage().toLowerCase(Locale.ROOT);
+            if (c instanceof ConnectException || c.getClass().getName().equals("io.vertx.core.http.HttpClosedException")
+                    || (c instanceof java.io.IOException && (m.contains("connection reset") || m.contains("connection refused")
+                    || m.contains("broken pipe")))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isContextOverflow(String lowerMessage) {

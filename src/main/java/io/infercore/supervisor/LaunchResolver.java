@@ -157,10 +157,13 @@ public class LaunchResolver {
 
     private LaunchPlan ollama(LaunchRequest r, CatalogModel model, ModelSize size, int replicas, Map<String, Object> args) {
         String name = OllamaEngine.normalize(require(size.ollamaName(), model, size, "ollama", "ollama_name"));
-        refuse(replicas > 1, "replicas", "Ollama serves a model once per server and schedules it itself; use "
-                + "replicas 1 (or vllm/sglang for replicas)");
-        refuse(r.nGpu() != null, "n_gpu", "Ollama places model layers on GPUs itself; leave n_gpu out (set "
+        // On Kubernetes each replica is a Pod with its own `ollama serve`, given n_gpu GPUs (none when absent).
+        boolean cluster = config.supervisor().backend() == InfercoreConfig.Supervisor.Backend.KUBERNETES;
+        refuse(!cluster && replicas > 1, "replicas", "Ollama serves a model once per server and schedules it itself; "
+                + "use replicas 1 (or vllm/sglang for replicas)");
+        refuse(!cluster && r.nGpu() != null, "n_gpu", "Ollama places model layers on GPUs itself; leave n_gpu out (set "
                 + "CUDA_VISIBLE_DEVICES on the Ollama server to limit its GPUs)");
+        refuse(r.nGpu() != null && r.nGpu() < 0, "n_gpu", "n_gpu must be 0 or more");
         refuse(r.quantization() != null && !"none".equals(r.quantization()), "quantization", "Ollama models come "
                 + "quantized as published: choose the quantization through the tag in ollama_name (e.g. "
                 + "qwen2:0.5b-instruct-q4_0)");
@@ -180,7 +183,8 @@ public class LaunchResolver {
         }
         args = CatalogFlags.ollama(model, size, args);
         return new LaunchPlan("ollama", RunMode.OLLAMA, model.id(), size.size(), model.modelType(), name, name, null,
-                null, null, 0, 1, r.enableThinking(), args, null);
+                null, null, cluster && r.nGpu() != null ? r.nGpu() : 0, cluster ? replicas : 1, r.enableThinking(), args,
+                null);
     }
 
     private LaunchPlan embedded(LaunchRequest r, CatalogModel model, ModelSize size, int replicas, Map<String, Object> args) {

@@ -55,11 +55,12 @@ final class ProcessDriver implements RunDriver {
     }
 
     @Override
-    public void prepare(ModelRun run) {
+    public ModelRun prepare(ModelRun run) {
         try {
             for (Replica r : run.replicas) {
                 r.gpus = gpus.allocate(owner(run, r), run.plan.nGpu());
             }
+            return run;
         } catch (RuntimeException e) {
             run.replicas.forEach(r -> gpus.release(owner(run, r)));
             throw e;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infercore.config.InfercoreConfig;
 import io.infercore.engine.Capability;
 import io.infercore.engine.EmbeddingResult;
+import io.infercore.engine.EndpointRegistry;
 import io.infercore.engine.EngineAdapter;
 import io.infercore.engine.EngineHealth;
 import io.infercore.engine.GenerationRequest;
@@ -25,6 +26,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
 import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -45,8 +49,18 @@ public class OllamaEngine implements EngineAdapter {
     public static final String TYPE = "ollama";
 
     private final String baseUrl;
+    private final InfercoreConfig.Timeouts timeouts;
     private final OllamaApi api;
     private final NdjsonCalls calls;
+    /** REST clients of the Ollama servers supervised runs live on (Kubernetes Pods), by base URL. */
+    private final Map<String, OllamaApi> runApis = new ConcurrentHashMap<>();
+
+    /**
+     * Ollama servers of supervised runs by model (the Kubernetes backend's Pods); without an entry
+     * the configured {@code base_url} serves. Null outside CDI.
+     */
+    @Inject
+    EndpointRegistry registry;
 
     @Inject
     public OllamaEngine(InfercoreConfig config, Vertx vertx, ObjectMapper mapper) {
@@ -56,17 +70,45 @@ public class OllamaEngine implements EngineAdapter {
     /** An engine for another Ollama server (e.g. one the supervisor started); {@link #close()} it when done. */
     public OllamaEngine(String baseUrl, InfercoreConfig.Timeouts timeouts, Vertx vertx, ObjectMapper mapper) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.api = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(this.baseUrl))
+        this.timeouts = timeouts;
+        this.api = client(this.baseUrl);
+        this.calls = new NdjsonCalls(vertx, mapper, this.baseUrl, timeouts);
+    }
+
+    private OllamaApi client(String url) {
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(url))
                 .connectTimeout(timeouts.connect().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(timeouts.firstToken().toMillis(), TimeUnit.MILLISECONDS)
                 .build(OllamaApi.class);
-        this.calls = new NdjsonCalls(vertx, mapper, this.baseUrl, timeouts);
+    }
+
+    /** A replica of a supervised run serving {@code model}, counted in flight until closed; empty: the configured server. */
+    private Optional<EndpointRegistry.Lease> lease(String model) {
+        if (registry == null) {
+            return Optional.empty();
+        }
+        Optional<EndpointRegistry.Lease> lease = registry.acquire(TYPE, model);
+        return lease.isPresent() || model.equals(normalize(model)) ? lease : registry.acquire(TYPE, normalize(model));
+    }
+
+    /** The REST client of the server that serves {@code model}: a supervised run's replica, else the configured one. */
+    private OllamaApi apiFor(String model) {
+        if (registry == null) {
+            return api;
+        }
+        Optional<String> url = registry.baseUrl(TYPE, model).or(() -> registry.baseUrl(TYPE, normalize(model)));
+        return url.map(u -> runApis.computeIfAbsent(u, this::client)).orElse(api);
     }
 
     @PreDestroy
     public void close() {
         calls.close();
+        runApis.values().forEach(OllamaEngine::closeQuietly);
+        closeQuietly(api);
+    }
+
+    private static void closeQuietly(OllamaApi api) {
         if (api instanceof Closeable closeable) {
             try {
                 closeable.close();
@@ -101,7 +143,7 @@ public class OllamaEngine implements EngineAdapter {
     @Override
     public Uni<ModelInfo> resolveModel(String model) {
         String name = normalize(model);
-        return api.show(new OllamaWire.ModelRef(name))
+        return apiFor(model).show(new OllamaWire.ModelRef(name))
                 .map(card -> new ModelInfo(name, card.contextLength()))
                 .onFailure().transform(t -> failure(model, t));
     }
@@ -115,9 +157,12 @@ public class OllamaEngine implements EngineAdapter {
     public Multi<StreamEvent> stream(GenerationRequest request) {
         return Multi.createFrom().deferred(() -> {
             OllamaOptions options = OllamaOptions.of(request);
-            Multi<StreamEvent> events = request.isChat()
-                    ? ChatStream.open(calls, baseUrl, request, options)
-                    : GenerateStream.open(calls, baseUrl, request, options);
+            Optional<EndpointRegistry.Lease> lease = lease(request.model());
+            String url = lease.map(EndpointRegistry.Lease::baseUrl).orElse(baseUrl);
+            Multi<StreamEvent> events = (request.isChat()
+                    ? ChatStream.open(calls, url, request, options)
+                    : GenerateStream.open(calls, url, request, options)).onTermination().invoke(() -> lease.ifPresent(
+                            EndpointRegistry.Lease::close));
             return events.onFailure(OllamaEngine::isContextOverflow).recoverWithMulti(t ->
                     withContextSize(request.model(), options, (InfercoreException) t)
                             .onItem().transformToMulti(e -> Multi.createFrom().<StreamEvent>failure(e)));
@@ -127,7 +172,7 @@ public class OllamaEngine implements EngineAdapter {
     @Override
     public Uni<EmbeddingResult> embed(String model, List<String> inputs) {
         String name = normalize(model);
-        return api.embed(new OllamaWire.EmbedRequest(name, inputs))
+        return apiFor(model).embed(new OllamaWire.EmbedRequest(name, inputs))
                 .map(r -> {
                     List<float[]> vectors = r.embeddings() == null ? List.of() : r.embeddings();
                     int dims = vectors.isEmpty() ? 0 : vectors.get(0).length;

@@ -103,18 +103,37 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
     /**
      * Runs {@code call} on the least-busy live replica serving the request's model, counting it in
      * flight until it ends; on the configured server when no supervised run serves the model.
+     * A replica whose connection is refused or reset before anything reached the client (its Pod
+     * or process died and the supervisor has not seen it yet) is marked down in the registry, the
+     * failover every backend shares, and the request goes once to another live replica; a stream
+     * that already sent events is not retried: its client gets the error in the stream.
      */
     private <T> Multi<T> onServer(GenerationRequest request, java.util.function.Function<Remote, Multi<T>> call) {
-        Optional<EndpointRegistry.Lease> lease = registry == null ? Optional.empty()
-                : registry.acquire(type(), servedName(request.model()), affinityKey(request, registry.prefixAffinityChars()));
+        Optional<EndpointRegistry.Lease> lease = lease(request);
         if (lease.isEmpty()) {
             if (!endpoint().configured()) {
                 return Multi.createFrom().failure(endpoint().notConfigured());
             }
             return call.apply(remote);
         }
-        EndpointRegistry.Lease held = lease.get();
-        return call.apply(remoteAt(held.baseUrl())).onTermination().invoke(held::close);
+        return onReplica(request, call, lease.get(), true);
+    }
+
+    private <T> Multi<T> onReplica(GenerationRequest request, java.util.function.Function<Remote, Multi<T>> call,
+                                   EndpointRegistry.Lease held, boolean mayRetry) {
+        java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+        Multi<T> answer = call.apply(remoteAt(held.baseUrl())).onItem().invoke(item -> sent.set(true))
+                .onTermination().invoke(held::close);
+        return answer.onFailure(t -> !sent.get() && UpstreamErrors.connectionLost(t)).recoverWithMulti(t -> {
+            registry.markDown(held);
+            Optional<EndpointRegistry.Lease> other = mayRetry ? lease(request) : Optional.empty();
+            return other.isEmpty() ? Multi.createFrom().failure(t) : onReplica(request, call, other.get(), false);
+        });
+    }
+
+    private Optional<EndpointRegistry.Lease> lease(GenerationRequest request) {
+        return registry == null ? Optional.empty()
+                : registry.acquire(type(), servedName(request.model()), affinityKey(request, registry.prefixAffinityChars()));
     }
 
     /**

@@ -111,10 +111,10 @@ public class OpenAiResource {
             return router.target(b.model()).chain(target -> {
                 gate.generation(request, target, "model");
                 if (b.streaming()) {
-                    return inference.stream(target, draft, probe).map(s -> ChunkStream.chat(id, created, s,
-                            OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
+                    return inference.streamChoices(target, draft, b.choices(), probe).map(s -> ChunkStream.chat(id,
+                            created, s, OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
                 }
-                return inference.generate(target, draft, probe)
+                return inference.generateChoices(target, draft, b.choices(), probe)
                         .map(c -> single(OpenAiReplies.ChatCompletion.of(id, created, c)));
             });
         });
@@ -140,10 +140,10 @@ public class OpenAiResource {
             return router.target(b.model()).chain(target -> {
                 gate.generation(request, target, "model");
                 if (b.streaming()) {
-                    return inference.stream(target, draft, probe).map(s -> ChunkStream.text(id, created, s,
-                            OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
+                    return inference.streamChoices(target, draft, b.choices(), probe).map(s -> ChunkStream.text(id,
+                            created, s, OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
                 }
-                return inference.generate(target, draft, probe)
+                return inference.generateChoices(target, draft, b.choices(), probe)
                         .map(c -> single(OpenAiReplies.TextCompletion.of(id, created, c)));
             });
         });

@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -137,6 +138,11 @@ public class OllamaEngine implements EngineAdapter {
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GENERATE, Capability.CHAT, Capability.STREAMING,
                 Capability.STRUCTURED_OUTPUT, Capability.TOOLS, Capability.EMBEDDINGS, Capability.HEALTH);
+    }
+
+    @Override
+    public Optional<String> logprobsRefusal() {
+        return Optional.of("Ollama's own logprobs (API 0.12.11 and later) are not mapped by infercore yet");
     }
 
     /** Checks the model with {@code /api/show}; its context length comes from {@code model_info}. */

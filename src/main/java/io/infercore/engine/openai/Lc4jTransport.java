@@ -36,6 +36,12 @@ final class Lc4jTransport implements HttpClient {
     static final class Call {
         private final AtomicBoolean cancelled = new AtomicBoolean();
         private final List<Runnable> onCancel = new CopyOnWriteArrayList<>();
+        /** Reads each chunk before LangChain4j does (what it drops, e.g. {@code logprobs}); null: nothing to read. */
+        private volatile java.util.function.Consumer<JsonNode> tap;
+
+        void tap(java.util.function.Consumer<JsonNode> reader) {
+            tap = reader;
+        }
 
         void onCancel(Runnable action) {
             onCancel.add(action);
@@ -122,6 +128,9 @@ final class Lc4jTransport implements HttpClient {
         };
         Cancellable running = http.sse(path(request), request.body(), model).subscribe().with(chunk -> {
             open.run();
+            if (call.tap != null) {
+                call.tap.accept(chunk);
+            }
             listener.onEvent(new ServerSentEvent(null, normalize(chunk).toString()), context);
         }, listener::onError, () -> {
             open.run();

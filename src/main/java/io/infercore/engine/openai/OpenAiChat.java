@@ -23,6 +23,7 @@ import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.GenerationResult;
 import io.infercore.engine.SamplingParams;
 import io.infercore.engine.StreamEvent;
+import io.infercore.engine.TokenLogprob;
 import io.infercore.engine.ToolCall;
 import io.infercore.engine.ToolCalls;
 import io.infercore.engine.Usage;
@@ -59,6 +60,12 @@ public final class OpenAiChat {
         return Multi.createFrom().emitter(emitter -> {
             Lc4jTransport.Call call = new Lc4jTransport.Call();
             emitter.onTermination(call::cancel);
+            // LangChain4j drops logprobs: they are read off each chunk first, and handed over with its text.
+            List<TokenLogprob> pending = new java.util.ArrayList<>();
+            if (request.logprobs() != null) {
+                call.tap(chunk -> pending.addAll(UpstreamLogprobs.fromChat(chunk.path("choices").path(0)
+                        .get("logprobs"), request.logprobs())));
+            }
             OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder()
                     .httpClientBuilder(new Lc4jTransport(http, request.model(), call).builder())
                     .baseUrl(http.endpoint().baseUrl() + "/v1")
@@ -68,11 +75,13 @@ public final class OpenAiChat {
             model.chat(chatRequest(request, extras), new StreamingChatResponseHandler() {
                 @Override
                 public void onPartialResponse(String text) {
-                    emitter.emit(StreamEvent.Delta.text(text));
+                    emitter.emit(new StreamEvent.Delta(text, null, null, drain(pending)));
                 }
 
+                /** Reasoning tokens have no place in OpenAI's {@code logprobs.content}: theirs are dropped. */
                 @Override
                 public void onPartialThinking(PartialThinking thinking) {
+                    pending.clear();
                     emitter.emit(new StreamEvent.Delta(null, thinking.text()));
                 }
 
@@ -80,6 +89,9 @@ public final class OpenAiChat {
                 @Override
                 public void onCompleteResponse(ChatResponse response) {
                     List<ToolCall> calls = ToolCalls.fromLangChain4j(response.aiMessage());
+                    if (!pending.isEmpty()) {
+                        emitter.emit(new StreamEvent.Delta(null, null, null, drain(pending)));
+                    }
                     if (!calls.isEmpty()) {
                         emitter.emit(StreamEvent.Delta.calls(calls));
                     }
@@ -123,9 +135,24 @@ public final class OpenAiChat {
                             : response.choices().get(0).finishReason();
                     return new GenerationResult(message.text() == null ? "" : message.text(), thinking,
                             finishReason(OpenAiUtils.finishReasonFrom(finish), calls),
-                            usage(OpenAiUtils.tokenUsageFrom(response.usage())), calls);
+                            usage(OpenAiUtils.tokenUsageFrom(response.usage())), calls, logprobs(request, text));
                 })
                 .onFailure(t -> !(t instanceof InfercoreException)).transform(http::transportError);
+    }
+
+    private static List<TokenLogprob> drain(List<TokenLogprob> pending) {
+        List<TokenLogprob> taken = List.copyOf(pending);
+        pending.clear();
+        return taken;
+    }
+
+    /** The first choice's log-probabilities, read from the raw answer (LangChain4j's classes have no place for them). */
+    private static List<TokenLogprob> logprobs(GenerationRequest request, String answer) {
+        if (request.logprobs() == null) {
+            return null;
+        }
+        return UpstreamLogprobs.fromChat(UpstreamHttp.parse(answer).path("choices").path(0).get("logprobs"),
+                request.logprobs());
     }
 
     /** The answer, with vLLM's newer {@code reasoning} field where LangChain4j looks for it. */
@@ -162,6 +189,7 @@ public final class OpenAiChat {
         if (s.seed() != null) {
             custom.put("seed", s.seed());
         }
+        UpstreamLogprobs.askChat(custom, request.logprobs());
         if (request.hasTools()) {
             // As declared, not through LangChain4j's ToolSpecification: its schema model would
             // rewrite what it cannot represent, and the engine is the one that should judge it.

@@ -177,7 +177,7 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GENERATE, Capability.CHAT, Capability.STREAMING, Capability.STRUCTURED_OUTPUT,
-                Capability.TOOLS, Capability.EMBEDDINGS, Capability.HEALTH);
+                Capability.TOOLS, Capability.LOGPROBS, Capability.EMBEDDINGS, Capability.HEALTH);
     }
 
     @Override

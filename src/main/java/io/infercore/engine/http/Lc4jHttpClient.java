@@ -1,7 +1,5 @@
-package io.infercore.engine.openai;
+package io.infercore.engine.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.HttpRequest;
@@ -18,22 +16,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 
 /**
- * LangChain4j's HTTP client SPI, served by {@link UpstreamHttp}, for one call.
+ * LangChain4j's HTTP client SPI on {@link EngineHttp}, for one streamed call: what LangChain4j's
+ * OpenAI and Ollama streaming models are given through {@code httpClientBuilder(...)}. The
+ * transport cuts the stream into payloads ({@link Framing}) and hands each one, unparsed, to
+ * LangChain4j's listener, which parses it once; the parser LangChain4j passes is not used, since
+ * the cutting is done.
  *
- * <p>Why not LangChain4j's own JDK client: in 1.11 a streaming call can only be cancelled
- * through the {@code StreamingHandle} handed to the first partial response, so a call cancelled
- * (or timed out) before its first token keeps its connection open; and an SSE chunk
- * {@code data: {"error":...}} parses as an empty chunk, so a mid-stream failure would end as a
- * normal, shorter answer. Here the call is cancellable from the start ({@link Call#cancel()}),
- * error chunks fail the call, and everything is mapped by {@code UpstreamErrors}. vLLM's newer
- * {@code reasoning} field is renamed to the {@code reasoning_content} LangChain4j reads.
+ * <p>Why not LangChain4j's own JDK client: in 1.11 a streaming call can only be cancelled through
+ * the handle given with the first partial response, so a call cancelled (or timed out) before its
+ * first token would keep its connection open; an error payload inside a 200 stream parses as an
+ * empty chunk (OpenAI) or is skipped (Ollama), so a failed generation would end as a normal,
+ * shorter answer; and it would be a second HTTP stack with its own pool and timeouts. Here the
+ * call is cancellable from the start ({@link Call#cancel()}), error payloads fail it, and
+ * timeouts, resends and the breaker are the endpoint's {@link CallPolicy}.
  */
-final class Lc4jTransport implements HttpClient {
+public final class Lc4jHttpClient implements HttpClient {
 
     /** The cancel switch of one LangChain4j call. */
-    static final class Call {
+    public static final class Call {
         private final AtomicBoolean cancelled = new AtomicBoolean();
         private final List<Runnable> onCancel = new CopyOnWriteArrayList<>();
 
@@ -44,7 +47,7 @@ final class Lc4jTransport implements HttpClient {
             }
         }
 
-        void cancel() {
+        public void cancel() {
             if (cancelled.compareAndSet(false, true)) {
                 onCancel.forEach(Runnable::run);
             }
@@ -55,18 +58,35 @@ final class Lc4jTransport implements HttpClient {
         }
     }
 
-    private final UpstreamHttp http;
+    private final EngineHttp http;
+    private final Framing framing;
     private final String model;
     private final Call call;
+    private final UnaryOperator<String> body;
+    private final UnaryOperator<String> payload;
+    private volatile Runnable afterClose = () -> { };
 
-    Lc4jTransport(UpstreamHttp http, String model, Call call) {
+    /**
+     * @param body    rewrites the request body LangChain4j wrote (fields it cannot express)
+     * @param payload rewrites a payload before LangChain4j reads it (field renames); identity for most
+     */
+    public Lc4jHttpClient(EngineHttp http, Framing framing, String model, Call call,
+                          UnaryOperator<String> body, UnaryOperator<String> payload) {
         this.http = http;
+        this.framing = framing;
         this.model = model;
         this.call = call;
+        this.body = body;
+        this.payload = payload;
     }
 
-    /** The builder LangChain4j models are given; it hands out this one transport. */
-    HttpClientBuilder builder() {
+    /** Runs once the stream has ended normally and LangChain4j's listener was told (a check that it finished). */
+    public void afterClose(Runnable check) {
+        this.afterClose = check;
+    }
+
+    /** The builder LangChain4j models are given; it hands out this one client. */
+    public HttpClientBuilder builder() {
         return new HttpClientBuilder() {
             @Override
             public Duration connectTimeout() {
@@ -75,7 +95,7 @@ final class Lc4jTransport implements HttpClient {
 
             @Override
             public HttpClientBuilder connectTimeout(Duration timeout) {
-                return this;
+                return this; // the endpoint's timeouts apply (CallPolicy)
             }
 
             @Override
@@ -90,15 +110,15 @@ final class Lc4jTransport implements HttpClient {
 
             @Override
             public HttpClient build() {
-                return Lc4jTransport.this;
+                return Lc4jHttpClient.this;
             }
         };
     }
 
-    /** Only streams pass through here; a complete chat maps LangChain4j's wire classes itself ({@link OpenAiChat#generate}). */
+    /** Only streams pass through here; complete answers are mapped by the adapters over {@link EngineHttp}. */
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
-        throw new UnsupportedOperationException("the OpenAI-compatible transport only streams /v1/chat/completions");
+        throw new UnsupportedOperationException("this client only streams; whole answers go through EngineHttp");
     }
 
     @Override
@@ -120,13 +140,15 @@ final class Lc4jTransport implements HttpClient {
                 listener.onOpen(SuccessfulHttpResponse.builder().statusCode(200).headers(Map.of()).build());
             }
         };
-        Cancellable running = http.sse(path(request), request.body(), model).subscribe().with(chunk -> {
-            open.run();
-            listener.onEvent(new ServerSentEvent(null, normalize(chunk).toString()), context);
-        }, listener::onError, () -> {
-            open.run();
-            listener.onClose();
-        });
+        Cancellable running = http.stream(path(request), body.apply(request.body()), framing, model, true)
+                .subscribe().with(data -> {
+                    open.run();
+                    listener.onEvent(new ServerSentEvent(null, payload.apply(data)), context);
+                }, listener::onError, () -> {
+                    open.run();
+                    listener.onClose();
+                    afterClose.run();
+                });
         call.onCancel(running::cancel);
     }
 
@@ -134,18 +156,5 @@ final class Lc4jTransport implements HttpClient {
         String base = http.endpoint().baseUrl();
         String url = request.url();
         return base != null && url.startsWith(base) ? url.substring(base.length()) : url;
-    }
-
-    /** Copies {@code reasoning} (vLLM ≥ 0.10.2, Ollama /v1) to {@code reasoning_content} where only the former is set. */
-    static JsonNode normalize(JsonNode chunk) {
-        for (JsonNode choice : chunk.path("choices")) {
-            for (String part : new String[] {"delta", "message"}) {
-                if (choice.get(part) instanceof ObjectNode node && node.hasNonNull("reasoning")
-                        && !node.hasNonNull("reasoning_content")) {
-                    node.set("reasoning_content", node.get("reasoning"));
-                }
-            }
-        }
-        return chunk;
     }
 }

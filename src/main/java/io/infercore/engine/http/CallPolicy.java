@@ -55,9 +55,9 @@ public final class CallPolicy {
             if (open != null) {
                 return Uni.createFrom().failure(open);
             }
-            return Uni.createFrom().<T>deferred(attempt::get)
-                    .ifNoItem().after(timeout).failWith(() -> timeout("no answer within " + human(timeout), timeoutKey))
-                    .onFailure(CallPolicy::resendable).retry().atMost(endpoint.retries())
+            Uni<T> once = Uni.createFrom().<T>deferred(attempt::get)
+                    .ifNoItem().after(timeout).failWith(() -> timeout("no answer within " + human(timeout), timeoutKey));
+            return (endpoint.retries() <= 0 ? once : once.onFailure(CallPolicy::resendable).retry().atMost(endpoint.retries()))
                     .onItemOrFailure().invoke((item, failure) -> {
                         if (breaker) {
                             record(failure);
@@ -77,9 +77,16 @@ public final class CallPolicy {
                 return Multi.createFrom().failure(open);
             }
             AtomicBoolean ended = new AtomicBoolean();
-            Multi<T> bounded = Multi.createFrom().<T>deferred(attempt::get)
-                    .onFailure(CallPolicy::resendable).retry().atMost(endpoint.retries())
-                    .onItem().invoke(item -> record(null))
+            AtomicBoolean started = new AtomicBoolean();
+            Multi<T> once = Multi.createFrom().<T>deferred(attempt::get)
+                    .onItem().invoke(item -> {
+                        if (!started.get()) {
+                            started.set(true);
+                            record(null); // answered: the circuit closes
+                        }
+                    });
+            Multi<T> bounded = (endpoint.retries() <= 0 ? once
+                    : once.onFailure(t -> !started.get() && resendable(t)).retry().atMost(endpoint.retries()))
                     .onFailure().invoke(this::record)
                     .onCompletion().invoke(() -> ended.set(true))
                     .ifNoItem().after(endpoint.firstToken()).failWith(() ->

@@ -12,6 +12,7 @@ import io.infercore.engine.GenerationResult;
 import io.infercore.engine.ModelInfo;
 import io.infercore.engine.StreamEvent;
 import io.infercore.engine.UpstreamErrors;
+import io.infercore.engine.http.EngineHttp;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Multi;
@@ -32,8 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What vLLM and SGLang adapters share: an OpenAI-compatible server at one base URL. Chat goes
  * through LangChain4j ({@link OpenAiChat}); model names are checked against {@code /v1/models}
- * (cached for a few seconds); embeddings use {@code /v1/embeddings}; every stream is bounded by
- * the engine's timeouts ({@link Deadlines}). Subclasses choose the raw-prompt route, the health
+ * (cached for a few seconds); embeddings use {@code /v1/embeddings}; every call is bounded by
+ * the engine's timeouts in the transport ({@link io.infercore.engine.http.CallPolicy}). Subclasses choose the raw-prompt route, the health
  * path, model aliases and which {@code engine_args} they honour.
  */
 public abstract class OpenAiCompatibleEngine implements EngineAdapter {
@@ -42,18 +43,18 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
 
     /** One server: its HTTP client, the routes built on it, and the models it serves (cached briefly). */
     protected static final class Remote {
-        private final UpstreamHttp http;
+        private final EngineHttp http;
         private final OpenAiChat chat;
         private final OpenAiCompletions completions;
         private volatile ServedModels served;
 
         Remote(RemoteEndpoint endpoint) {
-            this.http = new UpstreamHttp(endpoint);
+            this.http = new EngineHttp(endpoint);
             this.chat = new OpenAiChat(http);
             this.completions = new OpenAiCompletions(http);
         }
 
-        public UpstreamHttp http() {
+        public EngineHttp http() {
             return http;
         }
 
@@ -86,7 +87,7 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
         return remote.http().endpoint();
     }
 
-    protected UpstreamHttp http() {
+    protected EngineHttp http() {
         return remote.http();
     }
 
@@ -202,11 +203,8 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
 
     @Override
     public Multi<StreamEvent> stream(GenerationRequest request) {
-        return Multi.createFrom().deferred(() -> onServer(request, server -> {
-            Multi<StreamEvent> events = request.isChat() ? server.chat.stream(request, chatExtras(request))
-                    : streamPrompt(request, server);
-            return Deadlines.guard(events, server.http().endpoint());
-        }));
+        return Multi.createFrom().deferred(() -> onServer(request, server -> request.isChat()
+                ? server.chat.stream(request, chatExtras(request)) : streamPrompt(request, server)));
     }
 
     @Override

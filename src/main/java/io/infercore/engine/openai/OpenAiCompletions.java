@@ -7,6 +7,7 @@ import io.infercore.engine.SamplingParams;
 import io.infercore.engine.StreamEvent;
 import io.infercore.engine.TokenLogprob;
 import io.infercore.engine.Usage;
+import io.infercore.engine.http.EngineHttp;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -15,16 +16,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /v1/completions} (raw prompt, no chat template) on {@link UpstreamHttp} directly:
+ * {@code /v1/completions} (raw prompt, no chat template) on {@link EngineHttp} directly:
  * LangChain4j's language-model API for it reports neither usage per stream nor a cancel handle.
  * Streams ask for {@code stream_options.include_usage} so the final event carries token counts.
  * Log-probabilities, when asked for, are read from each choice (see {@link UpstreamLogprobs}).
  */
 public final class OpenAiCompletions {
 
-    private final UpstreamHttp http;
+    private final EngineHttp http;
 
-    public OpenAiCompletions(UpstreamHttp http) {
+    public OpenAiCompletions(EngineHttp http) {
         this.http = http;
     }
 
@@ -64,7 +65,7 @@ public final class OpenAiCompletions {
 
     private static Map<String, Object> body(GenerationRequest request, Map<String, Object> extras) {
         SamplingParams s = request.sampling();
-        Map<String, Object> body = new LinkedHashMap<>(UpstreamHttp.body("model", request.model(), "prompt", request.prompt(),
+        Map<String, Object> body = new LinkedHashMap<>(EngineHttp.body("model", request.model(), "prompt", request.prompt(),
                 "max_tokens", s.maxTokens(), "temperature", s.temperature(), "top_p", s.topP(), "seed", s.seed(),
                 "stop", s.stopOrEmpty().isEmpty() ? null : s.stopOrEmpty()));
         UpstreamLogprobs.askCompletion(body, request.logprobs());

@@ -1,4 +1,6 @@
-package io.infercore.engine.openai;
+package io.infercore.engine.http;
+
+import io.infercore.engine.openai.RemoteEndpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infercore.error.InfercoreException;
@@ -45,7 +47,7 @@ class StaleKeepAliveConnectionTest {
     @Test
     void should_resend_a_get_whose_kept_alive_connection_was_closed_unanswered() throws Exception {
         server = new ClosingServer(1);
-        UpstreamHttp http = new UpstreamHttp(endpoint(server.url()));
+        EngineHttp http = new EngineHttp(endpoint(server.url()));
 
         for (int i = 0; i < 3; i++) {
             JsonNode models = http.getJson("/v1/models", Duration.ofSeconds(5)).await().atMost(Duration.ofSeconds(10));
@@ -58,7 +60,7 @@ class StaleKeepAliveConnectionTest {
     @Test
     void should_resend_a_post_and_an_event_stream_whose_connection_was_closed_unanswered() throws Exception {
         server = new ClosingServer(1);
-        UpstreamHttp http = new UpstreamHttp(endpoint(server.url()));
+        EngineHttp http = new EngineHttp(endpoint(server.url()));
 
         String first = http.postRaw("/v1/chat/completions", "{\"n\":1}", "m").await().atMost(Duration.ofSeconds(10));
         List<JsonNode> chunks = http.sse("/v1/chat/completions", "{\"stream\":true}", "m").collect().asList()
@@ -76,7 +78,7 @@ class StaleKeepAliveConnectionTest {
     @Test
     void should_report_a_server_that_closes_every_connection_after_one_retry() throws Exception {
         server = new ClosingServer(0);
-        UpstreamHttp http = new UpstreamHttp(endpoint(server.url()));
+        EngineHttp http = new EngineHttp(endpoint(server.url()));
 
         assertThatThrownBy(() -> http.postRaw("/v1/chat/completions", "{}", "m").await().atMost(Duration.ofSeconds(10)))
                 .isInstanceOf(InfercoreException.class).hasMessageContaining("vllm at " + server.url());

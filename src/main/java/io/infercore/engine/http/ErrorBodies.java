@@ -1,4 +1,4 @@
-package io.infercore.engine.openai;
+package io.infercore.engine.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.infercore.engine.openai;
+package io.infercore.engine.http;
 
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ArcContainer;
@@ -19,7 +19,7 @@ import io.vertx.core.http.PoolOptions;
  * starts a new thread per response; that, not the engines, capped the gateway's throughput
  * (docs/BENCHMARKS.md).
  */
-final class UpstreamClients {
+final class VertxClients {
 
     /** Connections per engine server: one per concurrent call (streams hold theirs until the end). */
     static final int MAX_CONNECTIONS_PER_SERVER = 4096;
@@ -30,7 +30,7 @@ final class UpstreamClients {
     private static volatile Shared shared;
     private static volatile Vertx privateVertx;
 
-    private UpstreamClients() {
+    private VertxClients() {
     }
 
     /** The client for the current application (a test restart brings a new Vert.x, hence a new client). */
@@ -40,7 +40,7 @@ final class UpstreamClients {
         if (current != null && current.vertx() == vertx) {
             return current.client();
         }
-        synchronized (UpstreamClients.class) {
+        synchronized (VertxClients.class) {
             if (shared == null || shared.vertx() != vertx) {
                 HttpClientOptions options = new HttpClientOptions()
                         .setProtocolVersion(HttpVersion.HTTP_1_1)
@@ -64,7 +64,7 @@ final class UpstreamClients {
         }
         Vertx own = privateVertx;
         if (own == null) {
-            synchronized (UpstreamClients.class) {
+            synchronized (VertxClients.class) {
                 if (privateVertx == null) {
                     privateVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1)
                             .setInternalBlockingPoolSize(1));

@@ -45,6 +45,8 @@ public class ModelsResource {
     @Inject
     ModelCatalog catalog;
     @Inject
+    io.infercore.engine.EngineRegistry engines;
+    @Inject
     Supervisor supervisor;
     @Inject
     Replies replies;
@@ -63,7 +65,7 @@ public class ModelsResource {
                               @QueryParam("engine") String engine, @QueryParam("model_type") String type,
                               @Context ContainerRequestContext request) {
         String a = oneOf("ability", ability, CatalogModel.ABILITIES);
-        String e = oneOf("engine", engine, CatalogReader.ENGINES);
+        String e = oneOf("engine", engine, CatalogReader.engineTypes(engines.providers()));
         String t = oneOf("model_type", type, CatalogModel.MODEL_TYPES);
         if (query != null && query.length() > MAX_QUERY) {
             throw InfercoreException.invalid("q", "q must be at most " + MAX_QUERY + " characters");

@@ -1,14 +1,12 @@
 package io.infercore.supervisor;
 
 import io.infercore.catalog.CatalogModel;
-import io.infercore.catalog.CatalogReader;
 import io.infercore.catalog.GgufSource;
 import io.infercore.catalog.ModelCatalog;
 import io.infercore.catalog.ModelSize;
 import io.infercore.config.InfercoreConfig;
 import io.infercore.config.ModelDirectories;
 import io.infercore.engine.EngineRegistry;
-import io.infercore.engine.ollama.OllamaEngine;
 import io.infercore.error.InfercoreException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -65,9 +63,9 @@ public class LaunchResolver {
                     + model.engines());
         }
         String engine = r.engineType();
-        if (!CatalogReader.ENGINES.contains(engine) || !engines.types().contains(engine)) {
+        if (!engines.types().contains(engine)) {
             throw InfercoreException.invalid("engine_type", "Unknown engine_type '" + engine + "'; expected one of "
-                    + engines.types().stream().filter(CatalogReader.ENGINES::contains).toList());
+                    + engines.types());
         }
         if (!model.engines().contains(engine)) {
             throw InfercoreException.invalid("engine_type", "model '" + model.id() + "' runs on " + model.engines()
@@ -156,7 +154,7 @@ public class LaunchResolver {
     }
 
     private LaunchPlan ollama(LaunchRequest r, CatalogModel model, ModelSize size, int replicas, Map<String, Object> args) {
-        String name = OllamaEngine.normalize(require(size.ollamaName(), model, size, "ollama", "ollama_name"));
+        String name = engines.provider("ollama").canonicalModelName(require(size.ollamaName(), model, size, "ollama", "ollama_name"));
         refuse(replicas > 1, "replicas", "Ollama serves a model once per server and schedules it itself; use "
                 + "replicas 1 (or vllm/sglang for replicas)");
         refuse(r.nGpu() != null, "n_gpu", "Ollama places model layers on GPUs itself; leave n_gpu out (set "

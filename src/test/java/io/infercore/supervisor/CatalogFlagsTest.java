@@ -1,5 +1,6 @@
 package io.infercore.supervisor;
 
+import io.infercore.support.Engines;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infercore.catalog.CatalogModel;
 import io.infercore.catalog.CatalogReader;
@@ -14,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CatalogFlagsTest {
 
     static CatalogModel model(String json) throws Exception {
-        return CatalogReader.readRegistration("test", new ObjectMapper().readTree(json));
+        return CatalogReader.readRegistration("test", new ObjectMapper().readTree(json), Engines.providers());
     }
 
     static final String QWEN = "{\"id\":\"q\",\"abilities\":[\"chat\",\"tools\",\"reasoning\"],\"context_length\":32768,"

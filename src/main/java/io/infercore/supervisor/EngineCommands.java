@@ -143,6 +143,11 @@ record EngineCommands(List<String> vllmCommand, List<String> sglangCommand, doub
         return kinds;
     }
 
+    /** The configured program and leading arguments that start {@code engine}'s server. */
+    List<String> launchCommand(String engine) {
+        return "vllm".equals(engine) ? vllmCommand : sglangCommand;
+    }
+
     /** The readiness (and health) path of a launched engine. */
     static String probePath(String engine) {
         return "vllm".equals(engine) ? "/health" : "/health_generate";

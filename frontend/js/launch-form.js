@@ -2,8 +2,8 @@
 // thinking mode and engine arguments; each choice narrows the next from the catalog.
 import { h, field, select, setOptions, setText, uid } from './dom.js';
 import { t } from './i18n.js';
-import { modal } from './ui.js';
-import { ENGINE_LABELS, enginesFor, launchBody, modelType, optionsFor } from './launch-options.js';
+import { modal, toast } from './ui.js';
+import { ENGINE_LABELS, enginesFor, launchBody, loadLaunchOptions, modelType, optionsFor } from './launch-options.js';
 
 /** Opens the dialog for model; onLaunch(model, body) is called with the start-stream body. */
 export function openLaunchForm(model, sameKind, onLaunch) {
@@ -90,8 +90,16 @@ export function openLaunchForm(model, sameKind, onLaunch) {
     }
   }
 
-  function onModel() {
-    current = sameKind.find((x) => x.id === els.model.value) || model;
+  async function onModel() {
+    const chosen = sameKind.find((x) => x.id === els.model.value) || model;
+    try {
+      await loadLaunchOptions([chosen]);
+    } catch (err) {
+      toast('launch.optionsFailed', { msg: err.message }, 'error');
+      els.model.value = current.id;
+      return;
+    }
+    current = chosen;
     setText(m.titleEl, 'form.title', { name: current.name || current.id });
     setOptions(els.size, current.sizes.map((s) => ({ value: s.size })));
     onSize();

@@ -1,12 +1,29 @@
-// Which launch options a catalog entry allows, per size and engine. Mirrors the server's
-// LaunchResolver so the form only offers what will be accepted; the server still checks
-// everything and its 400 message is shown if something slips through (e.g. an attached engine).
+// Which launch options a catalog entry allows, per size and engine, as the server's engine
+// launchers rule them: GET /api/v1/models/{id}/launch-options, fetched once per model before the
+// form opens (loadLaunchOptions). The form only offers what will be accepted; the server still
+// checks everything and its 400 message is shown if something slips through.
+import { get } from './api.js';
 
 export const ENGINE_LABELS = { llamacpp: 'llama.cpp (embedded)', ollama: 'Ollama', vllm: 'vLLM', sglang: 'SGLang' };
-const GGUF_QUANT = /[._-](I?Q\d(?:_[A-Z0-9]+)*|F16|BF16|F32)\.gguf$/i;
-const GGUF_LABEL = /^(I?Q\d(?:_[A-Z0-9]+)*|F16|BF16|F32)$/i; // llama.cpp file types: not a vLLM/SGLang method
-export const MAX_GPUS = 64;
-export const MAX_REPLICAS = 16; // the server's supervisor.max_replicas has the last word
+
+/** The server's answer per model id: {size: [{engine, ok, why, quantizations, formats, gpu, replicas, thinking, source, engine_args}]}. */
+const loaded = new Map();
+
+/** The server's codes for a size an engine cannot run, as message keys. */
+const WHY = {
+  no_hf_repo: 'launch.why.noHfRepo',
+  no_ollama_name: 'launch.why.noOllamaName',
+  no_gguf: 'launch.why.noGguf',
+  builtin_embedding: 'launch.why.builtinEmbedding',
+  not_launchable: 'launch.why.notLaunchable',
+};
+
+/** Fetches (once) the launch options of each model; resolves when all are known. */
+export async function loadLaunchOptions(models) {
+  await Promise.all(models.filter((m) => !loaded.has(m.id)).map(async (m) => {
+    loaded.set(m.id, await get(`/api/v1/models/${encodeURIComponent(m.id)}/launch-options`));
+  }));
+}
 
 export function isEmbedding(model) {
   return model.model_type === 'embedding';
@@ -17,91 +34,35 @@ export function modelType(model) {
   return model.model_type || 'llm';
 }
 
-/** A size's local model directory (vLLM / SGLang) or local GGUF file (llama.cpp), if registered with one. */
-function localDir(size) {
-  return size.local_path && !/\.gguf$/i.test(size.local_path) ? size.local_path : null;
-}
-function localGguf(size) {
-  return size.local_path && /\.gguf$/i.test(size.local_path) ? size.local_path : null;
-}
-
-/** The engine's own list from per_engine when the catalog gives one, else the model-wide list. */
-function perEngine(model, engine, key) {
-  const own = model.per_engine && model.per_engine[engine] && model.per_engine[engine][key];
-  return own && own.length ? own : (model[key] || []);
-}
-
 export function sizeOf(model, sizeName) {
   return model.sizes.find((s) => s.size === sizeName) || model.sizes[0];
 }
 
-/** The GGUF file's quantization label ("q4_1"), or null when the name does not say. */
-export function ggufQuant(gguf) {
-  const m = gguf && gguf.file ? GGUF_QUANT.exec(gguf.file) : null;
-  return m ? m[1].toLowerCase() : null;
+function optionsOf(model, sizeName) {
+  const bySize = loaded.get(model.id) || {};
+  return bySize[sizeOf(model, sizeName).size] || [];
 }
 
 /** Every engine the model lists, each {engine, ok, why}: why is an i18n key when the size cannot run there. */
 export function enginesFor(model, sizeName) {
-  const size = sizeOf(model, sizeName);
-  return model.engines.map((engine) => {
-    let why = null;
-    if ((engine === 'vllm' || engine === 'sglang') && !size.hf_repo && !localDir(size)) why = 'launch.why.noHfRepo';
-    if (engine === 'ollama' && !size.ollama_name) why = 'launch.why.noOllamaName';
-    if (engine === 'llamacpp') {
-      if (isEmbedding(model)) why = 'launch.why.builtinEmbedding';
-      else if (!size.gguf && !localGguf(size)) why = 'launch.why.noGguf';
-    }
-    return { engine, ok: !why, why };
-  });
+  return optionsOf(model, sizeName).map((o) => ({ engine: o.engine, ok: o.ok, why: o.ok ? null : (WHY[o.why] || o.why) }));
 }
 
 /**
- * What the form shows for model + size + engine:
+ * What the form shows for model + size + engine, as the server said:
  *   quantizations / formats: lists of values (empty: the field is not applicable and not sent);
  *   gpu: {min, max, value} or null (not applicable, not sent);
  *   replicas: {min, max} (max 1: fixed);
- *   thinking: values allowed besides "default": ['on','off'], ['off'] or [].
+ *   thinking: values allowed besides "default": ['on','off'], ['off'] or [];
+ *   source: what the engine would load; engineArgs: {key: kind} it takes.
  */
 export function optionsFor(model, sizeName, engine) {
-  const size = sizeOf(model, sizeName);
-  const llm = modelType(model) === 'llm';
-  const quants = perEngine(model, engine, 'quantizations');
-  const formats = perEngine(model, engine, 'formats');
-  // the server refuses enable_thinking: true for a model whose abilities lack "reasoning"
-  const think = llm ? ((model.abilities || []).includes('reasoning') ? ['on', 'off'] : ['off']) : [];
-  switch (engine) {
-    case 'vllm':
-    case 'sglang':
-      return {
-        quantizations: quants.filter((q) => !GGUF_LABEL.test(q) && !(engine === 'vllm' && q.toLowerCase() === 'int8')),
-        formats: formats.filter((f) => ['safetensors', 'pytorch', 'pt'].includes(f)),
-        gpu: { min: 0, max: MAX_GPUS, value: 1 },
-        replicas: { min: 1, max: MAX_REPLICAS },
-        thinking: think,
-        source: localDir(size) || size.hf_repo,
-      };
-    case 'ollama':
-      return {
-        quantizations: quants.includes('none') ? ['none'] : [],
-        formats: formats.includes('gguf') ? ['gguf'] : [],
-        gpu: null,
-        replicas: { min: 1, max: 1 },
-        thinking: think,
-        source: size.ollama_name,
-      };
-    default: {
-      const label = ggufQuant(size.gguf);
-      return {
-        quantizations: label && quants.map((q) => q.toLowerCase()).includes(label) && !localGguf(size) ? [label] : [],
-        formats: formats.includes('gguf') ? ['gguf'] : [],
-        gpu: null,
-        replicas: { min: 1, max: 1 },
-        thinking: llm ? ['off'] : [],
-        source: localGguf(size) || (size.gguf ? (size.gguf.url || `${size.gguf.repo}/${size.gguf.file}`) : null),
-      };
-    }
-  }
+  const o = optionsOf(model, sizeName).find((x) => x.engine === engine);
+  if (!o) return { quantizations: [], formats: [], gpu: null, replicas: { min: 1, max: 1 }, thinking: [], source: null, engineArgs: {} };
+  return {
+    quantizations: o.quantizations, formats: o.formats, gpu: o.gpu, replicas: o.replicas,
+    thinking: o.thinking, source: o.source, engineArgs: o.engine_args || {},
+  };
 }
 
 /** The start-stream body for the form's values; options that do not apply are left out. */

@@ -5,7 +5,7 @@
 import { get, request } from './api.js';
 import { h, replace, select, selectTab, setAttr, tablist } from './dom.js';
 import { confirmDialog, errorBox, spinner, toast } from './ui.js';
-import { ENGINE_LABELS, modelType } from './launch-options.js';
+import { ENGINE_LABELS, loadLaunchOptions, modelType } from './launch-options.js';
 import { openLaunchForm } from './launch-form.js';
 import { startLaunch } from './launch-task.js';
 import { openRegisterForm } from './register-form.js';
@@ -108,7 +108,15 @@ function render() {
 }
 
 function modelCard(model, sameKind) {
-  const open = () => openLaunchForm(model, sameKind, (m, body) => startLaunch(m, body));
+  const open = async () => {
+    try {
+      await loadLaunchOptions([model]); // the server says what each size and engine allows
+    } catch (err) {
+      toast('launch.optionsFailed', { msg: err.message }, 'error');
+      return;
+    }
+    openLaunchForm(model, sameKind, (m, body) => startLaunch(m, body));
+  };
   const type = modelType(model);
   const sizes = model.sizes.map((s) => s.size);
   const facts = [

@@ -48,6 +48,8 @@ const en = {
   'launch.why.noOllamaName': 'no Ollama name for this size',
   'launch.why.noGguf': 'no GGUF file for this size',
   'launch.why.builtinEmbedding': 'embeds only with its built-in model',
+  'launch.why.notLaunchable': 'this engine cannot launch models',
+  'launch.optionsFailed': 'Could not load the launch options: {msg}',
 
   'form.title': 'Launch {name}',
   'form.model': 'Model',
@@ -348,6 +350,8 @@ const zh = {
   'launch.why.noOllamaName': '该大小没有 Ollama 名称',
   'launch.why.noGguf': '该大小没有 GGUF 文件',
   'launch.why.builtinEmbedding': '只能使用内置嵌入模型',
+  'launch.why.notLaunchable': '该引擎不能启动模型',
+  'launch.optionsFailed': '无法加载启动选项：{msg}',
 
   'form.title': '启动 {name}',
   'form.model': '模型',

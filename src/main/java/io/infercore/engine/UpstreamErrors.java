@@ -2,6 +2,9 @@ package io.infercore.engine;
 
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
+import io.quarkus.arc.InstanceHandle;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -115,22 +118,29 @@ public final class UpstreamErrors {
                 || lowerMessage.contains("input length exceeds");
     }
 
+    /** The engine's own advice for getting it running ({@link EngineProvider#startHint()}). */
     public static String startHint(String engine) {
-        return switch (engine) {
-            case "ollama" -> "start it with `ollama serve` (or set ollama.base_url)";
-            case "vllm" -> "start it with `vllm serve <model>` (or set vllm.base_url, or launch it with POST /api/v1/models/start)";
-            case "sglang" -> "start it with `python -m sglang.launch_server --model-path <model>` (or set sglang.base_url)";
-            default -> "check that the engine is running";
-        };
+        return provider(engine).startHint();
     }
 
     static String missingModelHint(String engine, String model) {
-        return switch (engine) {
-            case "ollama" -> "pull it with `ollama pull " + model + "`";
-            case "vllm", "sglang" -> "the server serves only the model it was started with; see GET /v1/models on it, "
-                    + "or start one with POST /api/v1/models/start";
-            default -> "check the model name";
-        };
+        return provider(engine).missingModelHint(model);
+    }
+
+    /**
+     * The engine's provider from the running application's registry. Failures are built in static
+     * code deep inside adapters, so the registry is looked up rather than passed down; outside a
+     * container (an adapter built by hand in a unit test) the defaults of {@link EngineProvider} apply.
+     */
+    private static EngineProvider provider(String engine) {
+        ArcContainer container = Arc.container();
+        if (container != null && container.isRunning()) {
+            InstanceHandle<EngineRegistry> registry = container.instance(EngineRegistry.class);
+            if (registry.isAvailable()) {
+                return registry.get().provider(engine);
+            }
+        }
+        return () -> engine;
     }
 
     /**

@@ -12,7 +12,6 @@ import io.infercore.engine.GenerationResult;
 import io.infercore.engine.RerankResult;
 import io.infercore.engine.SamplingParams;
 import io.infercore.engine.Usage;
-import io.infercore.engine.llamacpp.LlamaCppEngine;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.infercore.metrics.InferenceMetrics;
@@ -75,7 +74,7 @@ public class InferenceService {
         }
         if (draft.usesTools() && !adapter.supports(Capability.TOOLS)) {
             throw new InfercoreException(ErrorKind.UNSUPPORTED, "tools (function calling) are not supported by engine '"
-                    + adapter.type() + "'; use an engine that passes them through (ollama, vllm, sglang), or send "
+                    + adapter.type() + "'; use an engine that passes them through (" + toolEngines() + "), or send "
                     + "the request without tools", "tools", null);
         }
         if (draft.logprobs() != null && !adapter.supports(Capability.LOGPROBS)) {
@@ -230,7 +229,7 @@ public class InferenceService {
         }
         if (engineType == null) {
             engineType = model == null || model.equals(config.defaultEmbeddingModel())
-                    ? LlamaCppEngine.TYPE : config.defaultEngine();
+                    ? engines.inProcessType(config.defaultEngine()) : config.defaultEngine();
         }
         EngineAdapter adapter = engines.require(engineType);
         probe.engine(adapter.type());
@@ -361,6 +360,11 @@ public class InferenceService {
                     + ("tools".equals(ability) ? " (send the request without tools, or use a model with \"tools\")"
                     : "; start a model that has \"" + ability + "\" (GET /api/v1/models?ability=" + ability + ")"));
         }
+    }
+
+    /** The engines that pass tools through, for the refusal's advice. */
+    private String toolEngines() {
+        return String.join(", ", engines.all().stream().filter(a -> a.supports(Capability.TOOLS)).map(EngineAdapter::type).toList());
     }
 
     private static void requireCapability(EngineAdapter adapter, Capability capability) {

@@ -81,8 +81,7 @@ final class ProcessDriver implements RunDriver {
             return;
         }
         EngineProcess process;
-        String shown = EngineCommands.display(run.plan.engineType().equals("vllm") ? commands.vllmCommand()
-                : commands.sglangCommand());
+        String shown = EngineCommands.display(commands.launchCommand(run.plan.engineType()));
         try {
             int port = freePort();
             List<String> argv = commands.command(run.plan, port, r.gpus.size());

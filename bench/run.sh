@@ -36,9 +36,14 @@ done
 
 if [ "$QUICK" = 1 ]; then
   SECS=3; WARM=1; JIT_WARM=8; SAT_CONNS=32; EMB_ROUNDS=3; EMB_TOKENS=200; STARTS=1; LAUNCHES=2; IDLE=3
+  DRAIN_S=15; SSE_TIMEOUT_S=45
 else
   SECS=15; WARM=3; JIT_WARM=20; SAT_CONNS=64; EMB_ROUNDS=9; EMB_TOKENS=400; STARTS=3; LAUNCHES=5; IDLE=10
+  DRAIN_S=30; SSE_TIMEOUT_S=120
 fi
+# A target that cannot keep up is cut off, not waited for: answers still missing DRAIN_S after a
+# fixed-rate run's last request was due, and streams still open after SSE_TIMEOUT_S (a stream
+# lasts 5 s at nominal speed), count as errors; the row shows them and the achieved rate.
 case "$PEERS" in
   all) PEERS="litellm crabllm" ;;
   none) PEERS="" ;;
@@ -179,7 +184,8 @@ for p in $RUNNING_PEERS; do
   URL[$p]="http://127.0.0.1:${PEER_PORT[$p]}/v1/chat/completions"; BODY[$p]="{\"model\":\"$MODEL\",$MSG"
 done
 TARGETS="direct nginx$RUNNING_PEERS infercore_api infercore_v1"
-load() { "$JAVA" -Xms256m -cp "$CP" -Dwarmup.seconds="$WARM" LoadClient "$@"; }
+load() { "$JAVA" -Xms256m -cp "$CP" -Dwarmup.seconds="$WARM" -Ddrain.grace.ms="$((DRAIN_S * 1000))" \
+  -Dsse.timeout.seconds="$SSE_TIMEOUT_S" LoadClient "$@"; }
 
 # A freshly started JVM serves its first tens of thousands of requests interpreted or half-compiled
 # (on 2 cores, saturation throughput triples over the first ~15 s). Figures are for a warm service:

@@ -26,7 +26,7 @@ PEERS = (run.get("peers") or "").split()
 run["peers"] = PEERS
 run["peers_running"] = (run.get("peers_running") or "").split()
 run["peer_versions"] = dict(kv.split("=", 1) for kv in (run.get("peer_versions") or "").split())
-run["peer_rss_after_load_mb"] = {k: float(v) for k, v in
+run["peer_rss_after_load_mb"] = {k: (float(v) if v.replace(".", "", 1).isdigit() else None) for k, v in
                                  (kv.split("=", 1) for kv in (run.get("peer_rss_after_load_mb") or "").split())}
 GATEWAYS = ["infercore_api", "infercore_v1"]
 TARGETS = ["direct", "nginx"] + PEERS + GATEWAYS

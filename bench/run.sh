@@ -210,7 +210,7 @@ done
 GATEWAY_RSS_LOADED=$(rss_mb "$GATEWAY_PID")
 PEER_RSS=""
 for p in $RUNNING_PEERS; do  # the peer's whole process group (LiteLLM's workers included)
-  PEER_RSS="$PEER_RSS $p=$(group_rss_mb "${PEER_PID[$p]}")"
+  PEER_RSS="$PEER_RSS $p=$(group_rss_mb "${PEER_PID[$p]}" || echo null)"
   if [ "$p" = litellm ]; then kill -- "-${PEER_PID[$p]}" 2>/dev/null || true; fi
   stop_pid "${PEER_PID[$p]}"
 done

@@ -9,9 +9,9 @@
 #   bench/run.sh [--quick] [--peers all|none|litellm,crabllm] [--jar PATH/quarkus-run.jar]
 #                [--gguf MODEL.gguf] [--keep DIR]
 #
-# INFERCORE_JAR and BENCH_GGUF set the same as --jar and --gguf. --quick: shorter runs (about
-# 6 minutes with the peers), same scenarios. --peers none: nginx and direct only, as before the
-# peers (BENCH_PEERS sets the same). --keep DIR: keep the raw results and logs there.
+# INFERCORE_JAR and BENCH_GGUF set the same as --jar and --gguf. --quick: shorter runs (3 minutes,
+# about 5 with the peers on a quiet machine), same scenarios. --peers none: nginx and direct
+# only, as before the peers (BENCH_PEERS sets the same). --keep DIR: keep the raw results and logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

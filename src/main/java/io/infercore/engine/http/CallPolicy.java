@@ -162,7 +162,7 @@ public final class CallPolicy {
      */
     public static final class Unanswered extends InfercoreException {
         Unanswered(InfercoreException mapped) {
-            super(mapped.kind(), mapped.getMessage(), mapped.param(), null);
+            super(mapped.kind(), mapped.getMessage(), mapped.param(), mapped.getCause());
         }
     }
 }

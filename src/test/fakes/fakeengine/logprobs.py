@@ -71,3 +71,18 @@ def completion_entries(texts, start, offset, top):
         values.append(_value(text, position))
         tops.append({t: v for t, v in _top(text, position, max(top, 1))[:max(top, 1)]})
     return {"text_offset": offsets, "token_logprobs": values, "tokens": list(texts), "top_logprobs": tops}
+
+
+def ollama_entries(texts, start, top):
+    """Ollama 0.17.4's per-line `logprobs` array (transcripts/ollama-0.17.4/*-logprobs*.txt):
+    [{token, logprob, bytes, top_logprobs: [{token, logprob, bytes}]}], most likely first, the
+    `top_logprobs` field left out when none were asked for."""
+    entries = []
+    for i, text in enumerate(texts):
+        position = start + i
+        entry = {"token": text, "logprob": _value(text, position), "bytes": _bytes(text)}
+        if top:
+            entry["top_logprobs"] = [{"token": t, "logprob": v, "bytes": _bytes(t)}
+                                     for t, v in _top(text, position, top)]
+        entries.append(entry)
+    return entries

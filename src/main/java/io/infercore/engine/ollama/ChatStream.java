@@ -20,6 +20,7 @@ import dev.langchain4j.model.output.FinishReason;
 import io.infercore.engine.ChatMessage;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.StreamEvent;
+import io.infercore.engine.TokenLogprob;
 import io.infercore.engine.ToolCall;
 import io.infercore.engine.ToolCalls;
 import io.infercore.engine.Usage;
@@ -31,6 +32,7 @@ import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
@@ -72,8 +74,10 @@ final class ChatStream {
             Lc4jHttpClient.Call call = new Lc4jHttpClient.Call();
             emitter.onTermination(call::cancel);
             AtomicBoolean answered = new AtomicBoolean();
+            Logprobs logprobs = new Logprobs(mapper, request.logprobs());
             Lc4jHttpClient client = new Lc4jHttpClient(http, Framing.NDJSON_GENERATION, request.model(), call,
-                    body -> withOurFields(mapper, body, request, options.truncate()), UnaryOperator.identity());
+                    body -> withOurFields(mapper, body, request, options.truncate()),
+                    request.logprobs() == null ? UnaryOperator.identity() : logprobs::keep);
             client.afterClose(() -> {
                 if (!answered.get()) {
                     // LangChain4j completes the emitter on the done line; reaching here means it did not.
@@ -91,7 +95,7 @@ final class ChatStream {
                         .messages(messages(request))
                         .parameters(parameters(request, options))
                         .build();
-                model.chat(chat, new Handler(answered, emitter, http));
+                model.chat(chat, new Handler(answered, emitter, http, logprobs));
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
                 emitter.fail(new InfercoreException(ErrorKind.INVALID_REQUEST, "the ollama chat request cannot be built: "
                         + e.getMessage(), "messages", null));
@@ -104,6 +108,7 @@ final class ChatStream {
         try {
             ObjectNode node = (ObjectNode) mapper.readTree(body);
             node.put("truncate", truncate);
+            OllamaLogprobs.ask(node, request.logprobs());
             if (request.hasTools()) {
                 node.set("tools", ToolCalls.toolsJson(request.tools()));
             }
@@ -145,13 +150,45 @@ final class ChatStream {
         });
     }
 
+    /**
+     * The log-probabilities of the line LangChain4j is about to read (it has no field for them): each
+     * line passes through {@link #keep} just before LangChain4j parses it and calls the handler on the
+     * same thread, so the handler's next content delta takes them; tokens of a line without content
+     * wait for the next delta, or go out on their own before the Done.
+     */
+    private static final class Logprobs {
+        private final ObjectMapper mapper;
+        private final Integer top;
+        private final List<TokenLogprob> pending = new ArrayList<>();
+
+        Logprobs(ObjectMapper mapper, Integer top) {
+            this.mapper = mapper;
+            this.top = top;
+        }
+
+        synchronized String keep(String line) {
+            try {
+                pending.addAll(OllamaLogprobs.read(mapper.readTree(line).get("logprobs"), top));
+            } catch (JsonProcessingException e) {
+                // not JSON: LangChain4j's reading of the same line reports it
+            }
+            return line;
+        }
+
+        synchronized List<TokenLogprob> take() {
+            List<TokenLogprob> taken = List.copyOf(pending);
+            pending.clear();
+            return taken;
+        }
+    }
+
     /** LangChain4j's callbacks, onto the emitter: content and thinking deltas, then one Done. */
-    private record Handler(AtomicBoolean answered, MultiEmitter<? super StreamEvent> emitter, EngineHttp http)
-            implements StreamingChatResponseHandler {
+    private record Handler(AtomicBoolean answered, MultiEmitter<? super StreamEvent> emitter, EngineHttp http,
+                           Logprobs logprobs) implements StreamingChatResponseHandler {
 
         @Override
         public void onPartialResponse(String text) {
-            emitter.emit(StreamEvent.Delta.text(text));
+            emitter.emit(new StreamEvent.Delta(text, null, null, logprobs.take()));
         }
 
         @Override
@@ -163,6 +200,10 @@ final class ChatStream {
         @Override
         public void onCompleteResponse(ChatResponse response) {
             var usage = response.tokenUsage();
+            List<TokenLogprob> left = logprobs.take();
+            if (!left.isEmpty()) {
+                emitter.emit(new StreamEvent.Delta(null, null, null, left));
+            }
             List<ToolCall> toolCalls = ToolCalls.fromLangChain4j(response.aiMessage());
             if (!toolCalls.isEmpty()) {
                 emitter.emit(StreamEvent.Delta.calls(toolCalls));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.StreamEvent;
+import io.infercore.engine.TokenLogprob;
 import io.infercore.engine.Usage;
 import io.infercore.engine.http.EngineHttp;
 import io.infercore.engine.http.Framing;
@@ -29,7 +30,9 @@ final class GenerateStream {
 
     static Multi<StreamEvent> open(EngineHttp http, ObjectMapper mapper, GenerationRequest request, OllamaOptions options) {
         OllamaWire.GenerateRequest body = new OllamaWire.GenerateRequest(request.model(), request.prompt(), true,
-                request.jsonSchema(), options.asOptionsMap(), options.keepAlive(), request.thinking(), options.truncate());
+                request.jsonSchema(), options.asOptionsMap(), options.keepAlive(), request.thinking(), options.truncate(),
+                request.logprobs() == null ? null : true,
+                request.logprobs() == null || request.logprobs() == 0 ? null : request.logprobs());
         String json;
         try {
             json = mapper.writeValueAsString(body);
@@ -37,10 +40,11 @@ final class GenerateStream {
             return Multi.createFrom().failure(new IllegalArgumentException(e));
         }
         return http.stream("/api/generate", json, Framing.NDJSON_GENERATION, request.model(), true)
-                .concatMap(line -> Multi.createFrom().iterable(events(mapper, line, request.model())));
+                .concatMap(line -> Multi.createFrom().iterable(events(mapper, line, request)));
     }
 
-    private static List<StreamEvent> events(ObjectMapper mapper, String line, String model) {
+    private static List<StreamEvent> events(ObjectMapper mapper, String line, GenerationRequest request) {
+        String model = request.model();
         OllamaWire.GenerateChunk chunk;
         try {
             chunk = mapper.readValue(line, OllamaWire.GenerateChunk.class);
@@ -50,7 +54,10 @@ final class GenerateStream {
         }
         String text = empty(chunk.response()) ? null : chunk.response();
         String thinking = empty(chunk.thinking()) ? null : chunk.thinking();
-        StreamEvent delta = text != null || thinking != null ? new StreamEvent.Delta(text, thinking) : null;
+        List<TokenLogprob> logprobs = request.logprobs() == null ? List.of()
+                : OllamaLogprobs.read(chunk.logprobs(), request.logprobs());
+        StreamEvent delta = text != null || thinking != null || !logprobs.isEmpty()
+                ? new StreamEvent.Delta(text, thinking, null, logprobs) : null;
         if (!chunk.done()) {
             return delta == null ? List.of() : List.of(delta);
         }

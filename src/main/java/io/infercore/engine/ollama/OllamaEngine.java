@@ -125,12 +125,8 @@ public class OllamaEngine implements EngineAdapter {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GENERATE, Capability.CHAT, Capability.STREAMING,
-                Capability.STRUCTURED_OUTPUT, Capability.TOOLS, Capability.EMBEDDINGS, Capability.HEALTH);
-    }
-
-    @Override
-    public Optional<String> logprobsRefusal() {
-        return Optional.of("Ollama's own logprobs (API 0.12.11 and later) are not mapped by infercore yet");
+                Capability.STRUCTURED_OUTPUT, Capability.TOOLS, Capability.LOGPROBS, Capability.EMBEDDINGS,
+                Capability.HEALTH);
     }
 
     /** Checks the model with {@code /api/show}; its context length comes from {@code model_info}. */
@@ -239,7 +235,7 @@ public class OllamaEngine implements EngineAdapter {
     public Uni<Void> unload(String model) {
         String name = normalize(model);
         return http.send(HttpMethod.POST, "/api/generate",
-                write(new OllamaWire.GenerateRequest(name, null, false, null, null, 0, null, null)), model).replaceWithVoid();
+                write(new OllamaWire.GenerateRequest(name, null, false, null, null, 0, null, null, null, null)), model).replaceWithVoid();
     }
 
     // ---- errors ------------------------------------------------------------------------------

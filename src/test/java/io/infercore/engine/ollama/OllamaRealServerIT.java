@@ -9,6 +9,7 @@ import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.GenerationResult;
 import io.infercore.engine.SamplingParams;
 import io.infercore.engine.StreamEvent;
+import io.infercore.engine.TokenLogprob;
 import io.infercore.engine.ToolSpec;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
@@ -106,6 +107,34 @@ class OllamaRealServerIT extends EngineAdapterContractTest {
     static GenerationRequest story(int maxTokens) {
         return new GenerationRequest(RealOllamaResource.MODEL + ":latest", "Once upon a time", null,
                 new SamplingParams(maxTokens, 0.0, null, List.of(), 42L), null, Map.of(), null);
+    }
+
+    /**
+     * Real Ollama 0.17.4 gives each token's log-probability with its most likely alternatives
+     * (most likely first), on {@code /api/generate} and {@code /api/chat}; with temperature 0 the
+     * chosen token is the most likely one.
+     */
+    @Test
+    void should_give_log_probabilities_on_generate_and_chat() {
+        GenerationRequest plain = story(4);
+        GenerationRequest generate = new GenerationRequest(plain.model(), plain.prompt(), null, plain.sampling(),
+                null, Map.of(), null, null, null, 2);
+        GenerationRequest chat = new GenerationRequest(plain.model(), null,
+                List.of(new ChatMessage("user", "Once upon a time")), plain.sampling(), null, Map.of(), null, null, null, 2);
+        for (GenerationRequest request : List.of(generate, chat)) {
+            GenerationResult result = ollama.generate(request).await().atMost(WAIT);
+            assertThat(result.logprobs()).as(request.isChat() ? "chat" : "generate")
+                    .hasSize(result.usage().completionTokens());
+            StringBuilder joined = new StringBuilder();
+            for (TokenLogprob token : result.logprobs()) {
+                joined.append(token.token());
+                assertThat(token.logprob()).isLessThanOrEqualTo(0.0);
+                assertThat(token.top()).hasSize(2);
+                assertThat(token.top().get(0).logprob()).isGreaterThanOrEqualTo(token.top().get(1).logprob());
+                assertThat(token.top().get(0).token()).isEqualTo(token.token());
+            }
+            assertThat(joined.toString()).isEqualTo(result.text());
+        }
     }
 
     @Test

@@ -97,7 +97,7 @@ class RemoteLogprobsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {RemoteEnginesResource.VLLM_MODEL, RemoteEnginesResource.SGLANG_MODEL})
+    @ValueSource(strings = {RemoteEnginesResource.VLLM_MODEL, RemoteEnginesResource.SGLANG_MODEL, OLLAMA_MODEL})
     void should_stream_chat_logprobs_with_their_tokens(String model) {
         String body = given().contentType("application/json")
                 .body(chat(model, ",\"logprobs\":true,\"top_logprobs\":3,\"stream\":true"))
@@ -181,34 +181,6 @@ class RemoteLogprobsTest {
         StringBuilder joined = new StringBuilder();
         content.forEach(t -> joined.append(t.get("token")));
         assertThat(joined.toString()).isEqualTo(reply.getString("choices[0].message.content"));
-    }
-
-    @Test
-    void should_stream_ollama_chat_logprobs_with_their_tokens() {
-        String body = given().contentType("application/json")
-                .body(chat(OLLAMA_MODEL, ",\"logprobs\":true,\"top_logprobs\":3,\"stream\":true"))
-                .post("/v1/chat/completions").then().statusCode(200).extract().asString();
-        StringBuilder text = new StringBuilder();
-        StringBuilder tokens = new StringBuilder();
-        int counted = 0;
-        for (Sse.Event e : Sse.parse(body)) {
-            if (e.data().equals("[DONE]")) {
-                continue;
-            }
-            JsonPath chunk = e.json();
-            String delta = chunk.getString("choices[0].delta.content");
-            text.append(delta == null ? "" : delta);
-            List<Map<String, Object>> content = chunk.getList("choices[0].logprobs.content");
-            if (content != null) {
-                for (Map<String, Object> t : content) {
-                    assertChatToken(t, 3);
-                    tokens.append(t.get("token"));
-                    counted++;
-                }
-            }
-        }
-        assertThat(counted).isPositive();
-        assertThat(tokens.toString()).isEqualTo(text.toString());
     }
 
     @Test

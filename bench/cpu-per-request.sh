@@ -8,6 +8,8 @@
 #   bench/cpu-per-request.sh OLD_APP_DIR NEW_APP_DIR [RATE] [SECONDS] [ROUNDS] [ROUTE]
 #     *_APP_DIR  a packaged service (the directory holding quarkus-run.jar)
 #     RATE 1500 req/s, SECONDS 12, ROUNDS 4, ROUTE /v1/chat/completions (or /api/v1/llm/chat)
+#   OLD_OPTS / NEW_OPTS (environment): extra JVM options for one side, e.g. the same build twice
+#   with one setting changed: NEW_OPTS='-Dsome.flag=x' bench/cpu-per-request.sh APP APP
 #
 # Prints one line per measurement and, last, one JSON object: µs of CPU per request of each
 # build (mean over rounds) and new/old per round and overall.
@@ -36,15 +38,16 @@ CP="$WORK/classes:$LIB"
 BPORT=$(free_port)
 "$JAVA" -cp "$CP" FastBackend "$BPORT" bench-model 500 10 >"$WORK/backend.log" 2>&1 &
 BPID=$!; PIDS+=("$BPID")
-start() { # APP_DIR PORT -> pid
-  "$JAVA" -Dquarkus.log.level=WARN -Dinfercore.models_dir="$WORK/models-$2" -Dquarkus.http.port="$2" \
+start() { # APP_DIR PORT EXTRA_OPTS -> pid
+  # shellcheck disable=SC2086 # EXTRA_OPTS is a list of options
+  "$JAVA" -Dquarkus.log.level=WARN ${3:-} -Dinfercore.models_dir="$WORK/models-$2" -Dquarkus.http.port="$2" \
     -Dinfercore.vllm.base_url="http://127.0.0.1:$BPORT" -Dinfercore.embedded.enabled=false \
     -jar "$1/quarkus-run.jar" >"$WORK/service-$2.log" 2>&1 &
   echo $!
 }
 OPORT=$(free_port); NPORT=$(free_port)
-OPID=$(start "$OLD" "$OPORT"); PIDS+=("$OPID")
-NPID=$(start "$NEW" "$NPORT"); PIDS+=("$NPID")
+OPID=$(start "$OLD" "$OPORT" "${OLD_OPTS:-}"); PIDS+=("$OPID")
+NPID=$(start "$NEW" "$NPORT" "${NEW_OPTS:-}"); PIDS+=("$NPID")
 wait_http "http://127.0.0.1:$BPORT/health" "$BPID" 60
 wait_http "http://127.0.0.1:$OPORT/q/health/ready" "$OPID" 60
 wait_http "http://127.0.0.1:$NPORT/q/health/ready" "$NPID" 60

@@ -23,7 +23,7 @@ import java.util.concurrent.CancellationException;
 /**
  * {@code api-test}: the seed's {@code main.py --api-test}. Calls a running service's endpoints in
  * turn and prints each {@code code} and a short {@code data}. It runs before (and without) the
- * Quarkus application, so it starts in about a second and can test any infercore, local or not:
+ * Quarkus application, so it starts in seconds and can test any infercore, local or not:
  * Jackson and the service's one HTTP transport ({@link EngineHttp}), which outside the
  * application runs on a small private Vert.x.
  *

@@ -16,8 +16,8 @@ import java.util.List;
  *       configuration before start-up, so {@code --port} beats {@code QUARKUS_HTTP_PORT};</li>
  *   <li>{@code check}: probes every engine and exits ({@link CheckCommand}, boots the application
  *       without its HTTP listener);</li>
- *   <li>{@code api-test [--host H] [--port P]}: calls a running service ({@link ApiTest}, plain JDK
- *       HTTP client, the application is not booted).</li>
+ *   <li>{@code api-test [--host H] [--port P]}: calls a running service ({@link ApiTest}, through the
+ *       HTTP transport on a private Vert.x; the application is not booted).</li>
  * </ul>
  * Exit codes: {@link #EXIT_OK}, {@link #EXIT_FAILED}, {@link #EXIT_USAGE}; {@code serve} stopped by
  * SIGTERM or SIGINT exits as the JVM does for a signal (143 or 130) once in-flight requests drained.

@@ -5,27 +5,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infercore.InfercoreMain;
+import io.infercore.engine.http.EngineHttp;
+import io.infercore.error.ErrorKind;
+import io.infercore.error.InfercoreException;
+import io.vertx.core.http.HttpMethod;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 
 /**
  * {@code api-test}: the seed's {@code main.py --api-test}. Calls a running service's endpoints in
  * turn and prints each {@code code} and a short {@code data}. It runs before (and without) the
- * Quarkus application: only the JDK HTTP client and Jackson, so it starts in well under a second
- * and can test any infercore, local or not.
+ * Quarkus application, so it starts in seconds and can test any infercore, local or not:
+ * Jackson and the service's one HTTP transport ({@link EngineHttp}), which outside the
+ * application runs on a small private Vert.x.
  *
  * <p>The model list and the running list are optional: a {@code 404} there means the service
  * predates them and the call is skipped with a note. Everything else must answer 200. Requests use
@@ -124,11 +124,12 @@ public final class ApiTest {
     static final class Runner {
         private final String base;
         private final PrintStream out;
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        private final EngineHttp http;
 
         Runner(String base, PrintStream out) {
             this.base = base;
             this.out = out;
+            this.http = EngineHttp.plain("infercore", base, null, CONNECT_TIMEOUT, CALL_TIMEOUT);
         }
 
         int run(List<Call> calls) {
@@ -138,22 +139,20 @@ public final class ApiTest {
                 Outcome outcome;
                 try {
                     outcome = perform(call);
-                } catch (ConnectException | HttpConnectTimeoutException e) {
-                    out.printf("%-4s %-32s cannot connect to %s (%s): is the service running? "
-                            + "start it with: java -jar quarkus-app/quarkus-run.jar serve --port %s%n", call.method(),
-                            call.path(), base, e.getClass().getSimpleName(), URI.create(base).getPort());
-                    out.println("FAILED: the service is not reachable");
-                    return InfercoreMain.EXIT_FAILED;
-                } catch (HttpTimeoutException e) {
-                    out.printf("%-4s %-32s FAILED: no answer within %d s%n", call.method(), call.path(),
-                            CALL_TIMEOUT.toSeconds());
+                } catch (InfercoreException e) {
+                    if (e.kind() == ErrorKind.ENGINE_UNAVAILABLE) { // refused, unknown host, connect timeout
+                        out.printf("%-4s %-32s cannot connect to %s (%s): is the service running? "
+                                + "start it with: java -jar quarkus-app/quarkus-run.jar serve --port %s%n", call.method(),
+                                call.path(), base, why(e), URI.create(base).getPort());
+                        out.println("FAILED: the service is not reachable");
+                        return InfercoreMain.EXIT_FAILED;
+                    }
+                    out.printf("%-4s %-32s FAILED: %s%n", call.method(), call.path(),
+                            e.kind() == ErrorKind.UPSTREAM_TIMEOUT ? "no answer within " + CALL_TIMEOUT.toSeconds() + " s"
+                                    : e.getMessage());
                     outcome = Outcome.FAILED;
-                } catch (IOException e) {
-                    out.printf("%-4s %-32s FAILED: %s%n", call.method(), call.path(), e);
-                    outcome = Outcome.FAILED;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return InfercoreMain.EXIT_FAILED;
+                } catch (CancellationException e) {
+                    return InfercoreMain.EXIT_FAILED; // interrupted
                 }
                 counts.merge(outcome, 1, Integer::sum);
             }
@@ -163,15 +162,9 @@ public final class ApiTest {
             return failed == 0 ? InfercoreMain.EXIT_OK : InfercoreMain.EXIT_FAILED;
         }
 
-        private Outcome perform(Call call) throws IOException, InterruptedException {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + call.path())).timeout(CALL_TIMEOUT);
-            if (call.body() == null) {
-                request.GET();
-            } else {
-                request.header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(call.body())));
-            }
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        private Outcome perform(Call call) {
+            EngineHttp.Reply response = EngineHttp.await(http.exchange(HttpMethod.valueOf(call.method()), call.path(),
+                    call.body() == null ? null : EngineHttp.write(call.body()), CALL_TIMEOUT));
             int status = response.statusCode();
             if (call.optional() && status == 404) {
                 out.printf("%-4s %-32s skipped: not served by this service (404)%n", call.method(), call.path());
@@ -184,6 +177,15 @@ public final class ApiTest {
             String shown = ok ? "data=" + data(body, openAi) : "FAILED: " + error(body, openAi, response.body());
             out.printf("%-4s %-32s code=%d  %s%n", call.method(), call.path(), code, shown);
             return ok ? Outcome.OK : Outcome.FAILED;
+        }
+
+        /** What the connection attempt met, e.g. {@code Connection refused: /127.0.0.1:8000}. */
+        private static String why(Throwable failure) {
+            Throwable root = failure;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         }
     }
 

@@ -8,8 +8,6 @@ import io.quarkus.arc.InstanceHandle;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
@@ -78,14 +76,13 @@ public final class UpstreamErrors {
         if (cause instanceof InfercoreException e) {
             return e;
         }
-        if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException
+        if (cause instanceof ConnectException
                 || cause instanceof UnresolvedAddressException || cause instanceof java.net.UnknownHostException
                 || (cause.getMessage() != null && cause.getMessage().toLowerCase(Locale.ROOT).contains("connection refused"))) {
             return new InfercoreException(ErrorKind.ENGINE_UNAVAILABLE, engine + " is not reachable at " + baseUrl + "; "
                     + startHint(engine), null, failure);
         }
-        if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException
-                || cause instanceof SocketTimeoutException
+        if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException
                 || (cause.getMessage() != null && cause.getMessage().toLowerCase(Locale.ROOT).contains("timeout"))) {
             return new InfercoreException(ErrorKind.UPSTREAM_TIMEOUT, engine + " at " + baseUrl
                     + " did not answer in time (" + cause.getMessage() + "); raise " + engine + ".timeouts if the model is slow");
@@ -144,13 +141,13 @@ public final class UpstreamErrors {
     }
 
     /**
-     * The link of the cause chain to classify: the first recognised transport failure (the JDK
-     * client wraps its ConnectException around a ClosedChannelException, so the root alone
-     * would hide it), else the root.
+     * The link of the cause chain to classify: the first recognised transport failure (a
+     * ConnectException may wrap a lower-level cause, e.g. a ClosedChannelException, so the root
+     * alone would hide it), else the root.
      */
     private static Throwable transportCause(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof InfercoreException || c instanceof ConnectException || c instanceof HttpTimeoutException
+            if (c instanceof InfercoreException || c instanceof ConnectException
                     || c instanceof UnresolvedAddressException || c instanceof java.net.UnknownHostException
                     || c instanceof TimeoutException || c instanceof SocketTimeoutException) {
                 return c;

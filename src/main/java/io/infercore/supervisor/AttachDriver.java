@@ -3,12 +3,9 @@ package io.infercore.supervisor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infercore.engine.EndpointRegistry;
+import io.infercore.engine.http.EngineHttp;
 import io.infercore.error.ErrorKind;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +19,13 @@ import java.util.concurrent.ExecutorService;
  */
 final class AttachDriver implements RunDriver {
 
+    /** How long a call to the server may take to connect (what the JDK client of before allowed). */
+    private static final Duration CONNECT = Duration.ofSeconds(2);
+
     private final SupervisorSettings settings;
     private final EndpointRegistry registry;
     private final ExecutorService workers;
     private final Readiness readiness = new Readiness();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
 
     AttachDriver(SupervisorSettings settings, EndpointRegistry registry, ExecutorService workers) {
@@ -72,7 +71,7 @@ final class AttachDriver implements RunDriver {
             }
             Readiness.sleep(settings.pollInterval());
         }
-        List<String> served = servedModels(url);
+        List<String> served = servedModels(run.plan.engineType(), url);
         if (!served.contains(run.plan.modelName())) {
             throw new LaunchFailure(ErrorKind.MODEL_NOT_FOUND, run.plan.engineType() + " at " + url + " serves "
                     + served + ", not '" + run.plan.modelName() + "': start that server with this model, or unset "
@@ -84,12 +83,13 @@ final class AttachDriver implements RunDriver {
         run.changed();
     }
 
-    private List<String> servedModels(String url) {
+    /** The model ids {@code GET /v1/models} lists, or one entry saying why it could not be read. */
+    private List<String> servedModels(String engine, String url) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/models"))
-                    .timeout(settings.probeTimeout()).GET().build(), HttpResponse.BodyHandlers.ofString());
+            EngineHttp http = EngineHttp.plain(engine, url, null, CONNECT, settings.probeTimeout());
+            EngineHttp.Reply reply = EngineHttp.await(http.get("/v1/models", settings.probeTimeout()));
             List<String> ids = new ArrayList<>();
-            JsonNode data = json.readTree(response.body()).path("data");
+            JsonNode data = json.readTree(reply.body()).path("data");
             data.forEach(card -> ids.add(card.path("id").asText()));
             return ids;
         } catch (Exception e) {

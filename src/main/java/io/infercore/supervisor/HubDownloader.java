@@ -1,15 +1,15 @@
 package io.infercore.supervisor;
 
 import io.infercore.catalog.GgufSource;
+import io.infercore.engine.http.EngineHttp;
+import io.infercore.engine.http.StreamedBody;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,6 +19,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +30,10 @@ import java.util.regex.Pattern;
  * {@code <file>.part}; an interrupted download resumes with an HTTP {@code Range} request (now
  * or at the next start); the size is checked against the server's and the SHA-256 against the
  * catalog's before the file is renamed into place, so a file present under its final name is
- * complete and verified. A download that receives nothing for {@code stall} is abandoned.
+ * complete and verified. A download that receives nothing for {@code stall} is abandoned. The
+ * bytes come through the one transport ({@link EngineHttp#openGet}) and are written to disk by the
+ * calling worker thread as they arrive; redirects are followed as {@code HttpURLConnection}
+ * followed them, and the token is not sent on to another host.
  */
 final class HubDownloader {
 
@@ -41,6 +45,8 @@ final class HubDownloader {
 
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes \\d+-\\d+/(\\d+)");
     private static final int ATTEMPTS = 3;
+    /** How long a download may take to connect (what its {@code HttpURLConnection} allowed). */
+    private static final Duration CONNECT = Duration.ofSeconds(15);
 
     private final String endpoint;
     private final String token;
@@ -93,26 +99,21 @@ final class HubDownloader {
     /** One request; appends to {@code part}; returns the file's full size (-1 when unknown). */
     private long attempt(GgufSource source, Path part, Progress progress, BooleanSupplier cancelled) throws IOException {
         long have = Files.exists(part) ? Files.size(part) : 0;
-        HttpURLConnection connection = (HttpURLConnection) URI.create(url(source)).toURL().openConnection();
-        connection.setConnectTimeout(15_000);
-        connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, stall.toMillis())); // a stalled transfer fails
-        connection.setInstanceFollowRedirects(true);
-        if (token != null && source.url() == null) { // never hand the hub token to another host
-            connection.setRequestProperty("Authorization", "Bearer " + token);
-        }
-        if (have > 0) {
-            connection.setRequestProperty("Range", "bytes=" + have + "-");
-        }
-        try {
-            int status = connection.getResponseCode();
+        Map<String, String> headers = have > 0 ? Map.of("Range", "bytes=" + have + "-") : Map.of();
+        // never hand the hub token to another host: a registered URL is fetched without it
+        EngineHttp http = source.url() != null ? EngineHttp.plain("hub", source.url(), null, CONNECT, stall)
+                : EngineHttp.plain("hub", endpoint, token, CONNECT, stall);
+        String path = source.url() != null ? "" : "/" + source.repo() + "/resolve/main/" + source.file();
+        try (StreamedBody answer = http.openGet(path, headers, stall)) { // a stalled transfer fails
+            int status = answer.status();
             long total;
             boolean append;
             if (status == 206) {
-                Matcher m = CONTENT_RANGE.matcher(String.valueOf(connection.getHeaderField("Content-Range")));
+                Matcher m = CONTENT_RANGE.matcher(String.valueOf(answer.header("Content-Range")));
                 total = m.matches() ? Long.parseLong(m.group(1)) : -1;
                 append = true;
             } else if (status == 200) {
-                total = connection.getContentLengthLong();
+                total = answer.contentLength();
                 append = false; // the server ignored the Range header: start over
             } else if (status == 416 && have > 0) {
                 return have; // already complete; verification decides
@@ -120,7 +121,7 @@ final class HubDownloader {
                 throw failure(source, status);
             }
             long done = append ? have : 0;
-            try (InputStream in = connection.getInputStream();
+            try (InputStream in = answer.body();
                  OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
                 byte[] buffer = new byte[64 * 1024];
@@ -144,8 +145,6 @@ final class HubDownloader {
             }
             progress.bytes(done, total);
             return total;
-        } finally {
-            connection.disconnect();
         }
     }
 

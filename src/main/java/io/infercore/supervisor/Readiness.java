@@ -1,14 +1,16 @@
 package io.infercore.supervisor;
 
+import io.infercore.engine.http.EngineHttp;
+import io.infercore.error.InfercoreException;
+import io.vertx.core.http.HttpMethod;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -18,32 +20,33 @@ import java.util.function.Consumer;
  * Ollama's scheduler does: no fixed deadline, but a stall timeout that every new log line resets
  * (downloads and weight loading print progress), under a hard start-up limit. Lines about our own
  * probes are not progress: an engine that answers 503 forever and logs each probe is stalled.
+ * Probes go through the one transport ({@link EngineHttp}) and block their worker thread.
  */
 final class Readiness {
 
     private static final int TAIL_LINES = 30;
 
-    /**
-     * One probe client for all drivers, built at the first probe: building a JDK client sets up
-     * TLS defaults, which showed in a JFR profile of the service's start-up (once per driver, when
-     * each driver had its own), and a service that never launches an engine never needs it.
-     */
-    private static final class Probes {
-        static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-    }
+    /** How long a probe may take to connect (what the JDK probe client of before allowed). */
+    private static final Duration PROBE_CONNECT = Duration.ofSeconds(2);
 
-    /** True when {@code method url} answers 200 within {@code timeout}. */
+    /**
+     * True when {@code method url} answers 200 within {@code timeout}. Redirects are not followed
+     * (a 3xx is not ready); a refused connection (a server still loading) or a timeout is false.
+     * Blocks: worker threads only.
+     */
     boolean probe(String url, String method, Duration timeout) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                    .method(method, HttpRequest.BodyPublishers.noBody()).build();
-            return Probes.HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException | IllegalArgumentException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            URI target = URI.create(url);
+            if (target.getScheme() == null || target.getRawAuthority() == null) {
+                return false;
+            }
+            String path = (target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath())
+                    + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+            EngineHttp http = EngineHttp.plain("engine", target.getScheme() + "://" + target.getRawAuthority(), null,
+                    PROBE_CONNECT, timeout);
+            return EngineHttp.await(http.exchange(HttpMethod.valueOf(method), path, null, timeout)).statusCode() == 200;
+        } catch (InfercoreException | IllegalArgumentException | CancellationException e) {
+            return false; // not answering, not a URL, or interrupted (the flag stays set)
         }
     }
 

@@ -133,6 +133,46 @@ class HubDownloaderTest {
     }
 
     @Test
+    void should_follow_the_hubs_redirect_to_another_host_without_sending_the_token_there() throws Exception {
+        try (FakeHub cdn = new FakeHub().file(REPO, "tiny.Q4_0.gguf", FILE)) {
+            hub.requireToken("hf_secret");
+            hub.redirect(REPO, "tiny.Q4_0.gguf", cdn.url() + "/" + REPO + "/resolve/main/tiny.Q4_0.gguf");
+
+            Path file = downloader("hf_secret").fetch(new GgufSource(REPO, "tiny.Q4_0.gguf", sha256(FILE)), dir,
+                    (done, total) -> { }, () -> false);
+
+            assertThat(Files.readAllBytes(file)).isEqualTo(FILE);
+            assertThat(hub.requests()).singleElement().extracting(FakeHub.Request::authorization)
+                    .isEqualTo("Bearer hf_secret");
+            assertThat(cdn.requests()).singleElement().extracting(FakeHub.Request::authorization)
+                    .as("the token stays with the hub's host").isNull();
+        }
+    }
+
+    @Test
+    void should_keep_the_token_on_a_redirect_within_the_hub() throws Exception {
+        hub.requireToken("hf_secret");
+        hub.redirect(REPO, "alias.gguf", "/" + REPO + "/resolve/main/tiny.Q4_0.gguf"); // relative, same host
+
+        Path file = downloader("hf_secret").fetch(new GgufSource(REPO, "alias.gguf", sha256(FILE)), dir,
+                (done, total) -> { }, () -> false);
+
+        assertThat(Files.readAllBytes(file)).isEqualTo(FILE);
+        assertThat(hub.requests()).extracting(FakeHub.Request::path, FakeHub.Request::authorization).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("/" + REPO + "/resolve/main/alias.gguf", "Bearer hf_secret"),
+                org.assertj.core.groups.Tuple.tuple("/" + REPO + "/resolve/main/tiny.Q4_0.gguf", "Bearer hf_secret"));
+    }
+
+    @Test
+    void should_not_show_the_token_in_a_refusal() {
+        hub.requireToken("hf_secret");
+
+        assertThatThrownBy(() -> downloader("hf_wrong_token").fetch(new GgufSource(REPO, "tiny.Q4_0.gguf", null), dir,
+                (done, total) -> { }, () -> false))
+                .hasMessageContaining("HTTP 401").hasMessageNotContaining("hf_wrong_token");
+    }
+
+    @Test
     void should_answer_404_naming_repo_and_file_when_the_hub_lacks_it() {
         assertThatThrownBy(() -> downloader(null).fetch(new GgufSource(REPO, "nope.gguf", null), dir,
                 (done, total) -> { }, () -> false))

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * A stand-in for the Hugging Face hub (unreachable from CI): serves files at
  * {@code /<repo>/resolve/main/<file>} with {@code Range} support, like the hub's {@code resolve}
  * route. A plain socket server, so it can really drop a connection mid-body (to test resuming);
- * it can also demand a token, and it records every request's {@code Range} and
- * {@code Authorization} headers.
+ * it can also demand a token, redirect a file elsewhere, and it records every request's
+ * {@code Range} and {@code Authorization} headers.
  */
 public final class FakeHub implements AutoCloseable {
 
@@ -36,6 +36,7 @@ public final class FakeHub implements AutoCloseable {
 
     private final ServerSocket server;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private final Map<String, String> redirects = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger cutsLeft = new AtomicInteger();
     private volatile long cutAfter = -1;
@@ -59,6 +60,15 @@ public final class FakeHub implements AutoCloseable {
     /** Serves {@code bytes} as {@code file} of {@code repo}. */
     public FakeHub file(String repo, String file, byte[] bytes) {
         files.put("/" + repo + "/resolve/main/" + file, bytes);
+        return this;
+    }
+
+    /**
+     * Answers {@code file} of {@code repo} with a 302 to {@code location}, as the real hub sends a
+     * {@code resolve} of a large file on to its CDN (another host).
+     */
+    public FakeHub redirect(String repo, String file, String location) {
+        redirects.put("/" + repo + "/resolve/main/" + file, location);
         return this;
     }
 
@@ -114,6 +124,11 @@ public final class FakeHub implements AutoCloseable {
                 head(out, "401 Unauthorized", 0, null);
                 return;
             }
+            String location = redirects.get(path);
+            if (location != null) {
+                head(out, "302 Found", 0, null, "Location: " + location);
+                return;
+            }
             if (body == null) {
                 head(out, "404 Not Found", 0, null);
                 return;
@@ -139,11 +154,15 @@ public final class FakeHub implements AutoCloseable {
         }
     }
 
-    private static void head(OutputStream out, String status, long length, String contentRange) throws IOException {
+    private static void head(OutputStream out, String status, long length, String contentRange, String... more)
+            throws IOException {
         StringBuilder h = new StringBuilder("HTTP/1.1 ").append(status).append("\r\nContent-Length: ").append(length)
                 .append("\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n");
         if (contentRange != null) {
             h.append("Content-Range: ").append(contentRange).append("\r\n");
+        }
+        for (String header : more) {
+            h.append(header).append("\r\n");
         }
         out.write(h.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
         out.flush();

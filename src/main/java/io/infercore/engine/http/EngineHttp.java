@@ -9,6 +9,7 @@ import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -16,9 +17,15 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
+import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -29,6 +36,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * Every failure leaves here mapped by {@link UpstreamErrors}. Cancelling a call resets its
  * request, which closes the connection: the engine sees the disconnect and stops generating. The
  * API key is sent as a Bearer token and appears in no message.
+ *
+ * <p>The service's other outgoing HTTP calls use it too, through {@link #plain}: the supervisor's
+ * readiness probes and model calls, hub downloads ({@link #openGet}, read on a worker thread as
+ * the bytes arrive) and the {@code api-test} command. Code on worker threads waits with
+ * {@link #await}, which refuses an event loop.
  *
  * <p>Streams are split into payloads ({@link Framing}) but not parsed: whoever reads a payload
  * (LangChain4j, or an adapter's own reader) parses it once. Only a payload that names an
@@ -62,9 +74,29 @@ public final class EngineHttp {
         return policy;
     }
 
+    /**
+     * A transport to a server that is not a configured engine endpoint: the supervisor's probes
+     * and model calls, hub downloads, the CLI's calls to infercore's own API. No breaker (each such
+     * caller has its own poll or retry loop); a call that failed before any answer is sent once
+     * more, as the JDK client these callers used retried a failed connect. {@code name} stands for
+     * the server in error messages; {@code bearerToken} (may be null) is sent as
+     * {@code Authorization: Bearer} and appears in no message.
+     */
+    public static EngineHttp plain(String name, String baseUrl, String bearerToken, Duration connect, Duration timeout) {
+        return new EngineHttp(new RemoteEndpoint(name, baseUrl, bearerToken, connect, timeout, timeout, 1, 0, timeout));
+    }
+
     /** {@code GET path} whatever the status, within {@code timeout} (health probes: no breaker). */
     public Uni<Reply> get(String path, Duration timeout) {
-        return call(HttpMethod.GET, path, null, timeout, false);
+        return exchange(HttpMethod.GET, path, null, timeout);
+    }
+
+    /**
+     * {@code method path} with an optional JSON body, whatever the status, within {@code timeout};
+     * not behind the breaker. Redirects are not followed.
+     */
+    public Uni<Reply> exchange(HttpMethod method, String path, String body, Duration timeout) {
+        return call(method, path, body, timeout, false);
     }
 
     /** {@code GET path}: the 2xx body as JSON. */
@@ -115,6 +147,65 @@ public final class EngineHttp {
     /** A stream of SSE {@code data:} payloads, each parsed (for readers that are not LangChain4j). */
     public Multi<JsonNode> sse(String path, Object body, String model) {
         return stream(path, write(body), Framing.SSE, model, true).map(EngineHttp::parse);
+    }
+
+    /**
+     * {@code GET path} for a worker thread that reads a long body as it arrives, e.g. a model
+     * download written to disk: blocks until the answer's head arrived (at most the endpoint's
+     * connect timeout plus {@code idle}); each read of its body waits at most {@code idle}.
+     * Redirects are followed as {@code java.net.HttpURLConnection} follows them (see
+     * {@link StreamedBody}); the endpoint's token is not sent on to another host. Neither resent
+     * nor behind the breaker: failures are {@link IOException}s for the caller's own resume loop.
+     * Refuses an event-loop thread.
+     */
+    public StreamedBody openGet(String path, Map<String, String> headers, Duration idle) throws IOException {
+        requireBlockingAllowed();
+        if (!endpoint.configured()) {
+            throw endpoint.notConfigured();
+        }
+        Map<String, String> sent = new java.util.LinkedHashMap<>();
+        sent.put("Accept", "*/*");
+        if (endpoint.apiKey() != null) {
+            sent.put("Authorization", "Bearer " + endpoint.apiKey());
+        }
+        sent.putAll(headers);
+        URI uri;
+        try {
+            uri = URI.create(endpoint.baseUrl() + path);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("not a URL: " + endpoint.baseUrl() + path);
+        }
+        return StreamedBody.get(client, vertx.getOrCreateContext(), uri, sent, endpoint.connect(), idle);
+    }
+
+    /**
+     * Waits on the calling thread for {@code call}, which carries its own time limit: for code on
+     * worker threads (the supervisor, the CLI). Its failure is thrown as it is (calls fail with
+     * {@link InfercoreException}s). Interrupting the wait cancels the call, which resets its
+     * request, and throws a {@link CancellationException} with the interrupt flag set. Refuses an
+     * event-loop thread, which must never block.
+     */
+    public static <T> T await(Uni<T> call) {
+        requireBlockingAllowed();
+        CompletableFuture<T> result = call.subscribeAsCompletionStage();
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            result.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for an HTTP call");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new CompletionException(e.getCause());
+        }
+    }
+
+    private static void requireBlockingAllowed() {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("a blocking HTTP call on the event loop thread " + Thread.currentThread().getName());
+        }
     }
 
     /** A transport failure (refused, timeout, reset) as the engine's mapped error. */

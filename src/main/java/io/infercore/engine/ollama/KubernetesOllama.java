@@ -1,4 +1,4 @@
-package io.infercore.supervisor;
+package io.infercore.engine.ollama;
 
 import org.jboss.logging.Logger;
 

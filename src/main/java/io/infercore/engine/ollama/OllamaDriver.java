@@ -1,4 +1,4 @@
-package io.infercore.supervisor;
+package io.infercore.engine.ollama;
 
 import io.infercore.engine.EndpointRegistry;
 import io.infercore.engine.ollama.OllamaEngine;

@@ -1,4 +1,4 @@
-package io.infercore.supervisor;
+package io.infercore.engine.ollama;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infercore.error.ErrorKind;

@@ -1,4 +1,4 @@
-package io.infercore.supervisor;
+package io.infercore.engine.llamacpp;
 
 import io.infercore.engine.llamacpp.LlamaCppEngine;
 

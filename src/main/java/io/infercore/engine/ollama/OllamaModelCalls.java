@@ -3,6 +3,8 @@ package io.infercore.engine.ollama;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
+import io.infercore.supervisor.LaunchFailure;
+import io.infercore.supervisor.LaunchPlan;
 
 import java.io.IOException;
 import java.net.URI;

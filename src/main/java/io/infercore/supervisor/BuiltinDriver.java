@@ -10,10 +10,10 @@ import java.util.function.Function;
  */
 final class BuiltinDriver implements RunDriver {
 
-    /** Model name → the embedded engine's state ({@code loading}, {@code ready}, {@code failed}); empty = not loaded. */
-    private final Function<String, Optional<String>> status;
+    /** A built-in run's plan → its engine's state of the model ({@code loading}, {@code ready}, {@code failed}); empty = not loaded. */
+    private final Function<LaunchPlan, Optional<String>> status;
 
-    BuiltinDriver(Function<String, Optional<String>> status) {
+    BuiltinDriver(Function<LaunchPlan, Optional<String>> status) {
         this.status = status;
     }
 
@@ -25,7 +25,7 @@ final class BuiltinDriver implements RunDriver {
     /** Refreshes the status from the engine (cheap; called when the runs are listed). */
     @Override
     public void check(ModelRun run) {
-        String state = status.apply(run.plan.modelName()).orElse("not loaded");
+        String state = status.apply(run.plan).orElse("not loaded");
         Replica r = run.replicas.get(0);
         r.status = switch (state) {
             case "ready" -> RunStatus.RUNNING;

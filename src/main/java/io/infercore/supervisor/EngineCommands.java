@@ -9,64 +9,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Command lines and environments of launched vLLM and SGLang servers, with the flags each
- * documents ({@code docs/ENGINE-PROTOCOLS.md}). Only the supervisor chooses host, port,
- * model, served name, GPU split and download directory; {@code engine_args} may add the flags
- * listed in {@link #VLLM_ARGS} / {@link #SGLANG_ARGS}, with typed values that can never be read
- * as another flag. Values are checked for safety here and for meaning by the engine itself (its
- * refusal, e.g. an unknown {@code dtype}, is a start-up failure carrying its message).
+ * Command lines and environments of the servers the supervisor launches as child processes, by
+ * engine: each engine's {@link ServerCommand} (made by its launcher from the configuration) with
+ * what every child shares: the download directory and the base environment. Also the checks of
+ * {@code engine_args} every launched server shares: values are checked for safety here and for
+ * meaning by the engine itself (its refusal, e.g. an unknown {@code dtype}, is a start-up failure
+ * carrying its message).
  *
- * @param vllmCommand   {@code vllm.launch_command}
- * @param sglangCommand {@code sglang.launch_command}
- * @param baseEnv       added to this service's environment for every child (models dirs, tokens)
+ * @param servers     engine type → its server's command
+ * @param downloadDir where servers download models
+ * @param baseEnv     added to this service's environment for every child (models dirs, tokens)
  */
-record EngineCommands(List<String> vllmCommand, List<String> sglangCommand, double vllmGpuMemory,
-                      Double sglangMemFraction, Path downloadDir, Map<String, String> baseEnv,
-                      String vllmApiKey, String sglangApiKey) {
+record EngineCommands(Map<String, ServerCommand> servers, Path downloadDir, Map<String, String> baseEnv) {
 
-    enum Kind { INT, NON_NEGATIVE_INT, FLAG, ON_OFF, TOKEN, PATH }
-
-    record Arg(String flag, Kind kind) {
-    }
-
-    static final Map<String, Arg> VLLM_ARGS = Map.ofEntries(
-            Map.entry("max_model_len", new Arg("--max-model-len", Kind.INT)),
-            Map.entry("dtype", new Arg("--dtype", Kind.TOKEN)),
-            Map.entry("kv_cache_dtype", new Arg("--kv-cache-dtype", Kind.TOKEN)),
-            Map.entry("trust_remote_code", new Arg("--trust-remote-code", Kind.FLAG)),
-            Map.entry("enforce_eager", new Arg("--enforce-eager", Kind.FLAG)),
-            Map.entry("max_num_seqs", new Arg("--max-num-seqs", Kind.INT)),
-            Map.entry("max_num_batched_tokens", new Arg("--max-num-batched-tokens", Kind.INT)),
-            Map.entry("pipeline_parallel_size", new Arg("--pipeline-parallel-size", Kind.INT)),
-            Map.entry("seed", new Arg("--seed", Kind.NON_NEGATIVE_INT)),
-            Map.entry("revision", new Arg("--revision", Kind.TOKEN)),
-            Map.entry("tokenizer", new Arg("--tokenizer", Kind.PATH)),
-            Map.entry("chat_template", new Arg("--chat-template", Kind.PATH)),
-            Map.entry("enable_prefix_caching", new Arg("--enable-prefix-caching", Kind.ON_OFF)),
-            Map.entry("reasoning_parser", new Arg("--reasoning-parser", Kind.TOKEN)),
-            Map.entry("enable_auto_tool_choice", new Arg("--enable-auto-tool-choice", Kind.FLAG)),
-            Map.entry("tool_call_parser", new Arg("--tool-call-parser", Kind.TOKEN)));
-
-    static final Map<String, Arg> SGLANG_ARGS = Map.ofEntries(
-            Map.entry("context_length", new Arg("--context-length", Kind.INT)),
-            Map.entry("dtype", new Arg("--dtype", Kind.TOKEN)),
-            Map.entry("trust_remote_code", new Arg("--trust-remote-code", Kind.FLAG)),
-            Map.entry("dp", new Arg("--dp", Kind.INT)),
-            Map.entry("chunked_prefill_size", new Arg("--chunked-prefill-size", Kind.INT)),
-            Map.entry("max_running_requests", new Arg("--max-running-requests", Kind.INT)),
-            Map.entry("max_total_tokens", new Arg("--max-total-tokens", Kind.INT)),
-            Map.entry("random_seed", new Arg("--random-seed", Kind.NON_NEGATIVE_INT)),
-            Map.entry("grammar_backend", new Arg("--grammar-backend", Kind.TOKEN)),
-            Map.entry("reasoning_parser", new Arg("--reasoning-parser", Kind.TOKEN)),
-            Map.entry("tool_call_parser", new Arg("--tool-call-parser", Kind.TOKEN)),
-            Map.entry("chat_template", new Arg("--chat-template", Kind.PATH)),
-            Map.entry("tokenizer_path", new Arg("--tokenizer-path", Kind.PATH)),
-            Map.entry("disable_radix_cache", new Arg("--disable-radix-cache", Kind.FLAG)),
-            Map.entry("enable_metrics", new Arg("--enable-metrics", Kind.FLAG)),
-            Map.entry("skip_server_warmup", new Arg("--skip-server-warmup", Kind.FLAG)));
+    /**
+     * Probe route by engine type of every server command made in this JVM. Static only for
+     * {@link AttachDriver}, which asks by engine type ({@link #probePath}); it is being edited on
+     * another branch, and once that lands the probe route can be handed to it like to the others.
+     */
+    private static final Map<String, String> PROBES = new ConcurrentHashMap<>();
 
     /** Flags the supervisor sets itself; {@code engine_args} naming them get a 400 saying which field to use. */
     static final Map<String, String> RESERVED = Map.ofEntries(
@@ -83,9 +49,13 @@ record EngineCommands(List<String> vllmCommand, List<String> sglangCommand, doub
     private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,199}");
 
-    /** Validates {@code engine_args} for a launched {@code engine}; 400 naming the key and the rule broken. */
-    static void checkEngineArgs(String engine, Map<String, Object> args) {
-        Map<String, Arg> allowed = "vllm".equals(engine) ? VLLM_ARGS : SGLANG_ARGS;
+    EngineCommands {
+        servers = Map.copyOf(servers);
+        servers.values().forEach(s -> PROBES.put(s.engineType(), s.probePath()));
+    }
+
+    /** Validates {@code engine_args} for a launched {@code engine} taking {@code allowed}; 400 naming the key and the rule broken. */
+    static void checkEngineArgs(String engine, Map<String, ServerCommand.Arg> allowed, Map<String, Object> args) {
         for (Map.Entry<String, Object> e : args.entrySet()) {
             String key = e.getKey();
             String field = "engine_args." + key;
@@ -96,7 +66,7 @@ record EngineCommands(List<String> vllmCommand, List<String> sglangCommand, doub
             if (RESERVED.containsKey(key)) {
                 throw InfercoreException.invalid("engine_args", field + " cannot be set: " + RESERVED.get(key));
             }
-            Arg arg = allowed.get(key);
+            ServerCommand.Arg arg = allowed.get(key);
             if (arg == null) {
                 throw InfercoreException.invalid("engine_args", field + " is not a launch flag the supervisor passes to "
                         + engine + "; allowed: " + allowed.keySet().stream().sorted().toList());
@@ -105,7 +75,7 @@ record EngineCommands(List<String> vllmCommand, List<String> sglangCommand, doub
         }
     }
 
-    private static void checkValue(String field, Kind kind, Object value) {
+    private static void checkValue(String field, ServerCommand.Kind kind, Object value) {
         boolean ok = switch (kind) {
             case INT -> isLong(value) && ((Number) value).longValue() >= 1 && ((Number) value).longValue() <= 1_000_000_000L;
             case NON_NEGATIVE_INT -> isLong(value) && ((Number) value).longValue() >= 0
@@ -136,87 +106,48 @@ record EngineCommands(List<String> vllmCommand, List<String> sglangCommand, doub
         return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
     }
 
-    /** The launch arguments {@code engine} takes, each with its kind in lower case (for the launch options). */
-    static Map<String, String> argKinds(String engine) {
-        Map<String, String> kinds = new java.util.TreeMap<>();
-        ("vllm".equals(engine) ? VLLM_ARGS : SGLANG_ARGS).forEach((k, a) -> kinds.put(k, a.kind().name().toLowerCase(Locale.ROOT)));
+    /** The launch arguments in {@code allowed}, each with its kind in lower case (for the launch options). */
+    static Map<String, String> argKinds(Map<String, ServerCommand.Arg> allowed) {
+        Map<String, String> kinds = new TreeMap<>();
+        allowed.forEach((k, a) -> kinds.put(k, a.kind().name().toLowerCase(Locale.ROOT)));
         return kinds;
+    }
+
+    /** The server command of {@code engine}. */
+    ServerCommand server(String engine) {
+        ServerCommand server = servers.get(engine);
+        if (server == null) {
+            throw new IllegalStateException("engine_type '" + engine + "' has no server command; servers: "
+                    + servers.keySet());
+        }
+        return server;
     }
 
     /** The configured program and leading arguments that start {@code engine}'s server. */
     List<String> launchCommand(String engine) {
-        return "vllm".equals(engine) ? vllmCommand : sglangCommand;
+        return server(engine).program();
     }
 
     /** The readiness (and health) path of a launched engine. */
     static String probePath(String engine) {
-        return "vllm".equals(engine) ? "/health" : "/health_generate";
+        String probe = PROBES.get(engine);
+        if (probe == null) {
+            throw new IllegalStateException("engine_type '" + engine + "' has no server command: no probe route");
+        }
+        return probe;
     }
 
-    /** The full command line of one replica listening on {@code port} with {@code gpuCount} GPUs. */
+    /** The full command line of one replica listening on loopback {@code port} with {@code gpuCount} GPUs. */
     List<String> command(LaunchPlan plan, int port, int gpuCount) {
-        return command(plan, "127.0.0.1", port, gpuCount, downloadDir.toString(), sglangApiKey);
+        return server(plan.engineType()).command(plan, "127.0.0.1", port, gpuCount, downloadDir.toString(), false);
     }
 
-    /**
-     * The command line for another host: {@code host} to listen on, the download directory as that
-     * host sees it, and the SGLang key as it should appear there (a Kubernetes {@code $(VAR)}
-     * reference instead of the key itself; null: none).
-     */
-    List<String> command(LaunchPlan plan, String host, int port, int gpuCount, String downloadPath, String sglangKey) {
-        boolean vllm = "vllm".equals(plan.engineType());
-        List<String> argv = new ArrayList<>(vllm ? vllmCommand : sglangCommand);
-        if (vllm) {
-            argv.add(plan.modelSource());
-        } else {
-            argv.addAll(List.of("--model-path", plan.modelSource()));
-        }
-        argv.addAll(List.of("--host", host, "--port", String.valueOf(port),
-                "--served-model-name", plan.modelName()));
-        argv.addAll(List.of(vllm ? "--tensor-parallel-size" : "--tp", String.valueOf(Math.max(1, gpuCount))));
-        if (vllm) {
-            argv.addAll(List.of("--gpu-memory-utilization", String.valueOf(vllmGpuMemory)));
-        } else if (sglangMemFraction != null) {
-            argv.addAll(List.of("--mem-fraction-static", String.valueOf(sglangMemFraction)));
-        }
-        argv.addAll(List.of("--download-dir", downloadPath));
-        if (plan.quantization() != null) {
-            argv.addAll(List.of("--quantization", plan.quantization()));
-        }
-        if (plan.loadFormat() != null) {
-            argv.addAll(List.of("--load-format", plan.loadFormat()));
-        }
-        if (plan.embedding()) {
-            argv.addAll(vllm ? List.of("--runner", "pooling") : List.of("--is-embedding"));
-        }
-        if (!vllm && sglangKey != null) {
-            argv.addAll(List.of("--api-key", sglangKey)); // SGLang reads it from no environment variable
-        }
-        Map<String, Arg> known = vllm ? VLLM_ARGS : SGLANG_ARGS;
-        plan.engineArgs().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            Arg arg = known.get(e.getKey());
-            switch (arg.kind()) {
-                case FLAG -> {
-                    if (Boolean.TRUE.equals(e.getValue())) {
-                        argv.add(arg.flag());
-                    }
-                }
-                case ON_OFF -> argv.add(Boolean.TRUE.equals(e.getValue()) ? arg.flag() : "--no-" + arg.flag().substring(2));
-                case PATH -> argv.addAll(List.of(arg.flag(), LaunchContext.expandHome(e.getValue().toString())));
-                default -> argv.addAll(List.of(arg.flag(), e.getValue().toString()));
-            }
-        });
-        return argv;
-    }
-
-    /** Environment additions: models directories and tokens, GPUs, unbuffered Python output (progress shows at once). */
+    /** Environment additions: models directories and tokens, GPUs, unbuffered Python output (progress shows at once), the key. */
     Map<String, String> environment(LaunchPlan plan, List<String> gpus) {
         Map<String, String> env = new LinkedHashMap<>(baseEnv);
         env.put("CUDA_VISIBLE_DEVICES", String.join(",", gpus));
         env.put("PYTHONUNBUFFERED", "1");
-        if ("vllm".equals(plan.engineType()) && vllmApiKey != null) {
-            env.put("VLLM_API_KEY", vllmApiKey); // not on the command line, where ps shows it
-        }
+        env.putAll(server(plan.engineType()).keyEnvironment());
         return env;
     }
 

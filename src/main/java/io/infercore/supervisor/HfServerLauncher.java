@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  * The launch rules shared by servers of Hugging Face checkpoints (vLLM, SGLang): a run is
  * spawned with the supervisor's flags, or attached to a configured server. Each engine's
  * launcher extends this in its own package and says what differs: where it attaches, how it
- * names its quantization methods and its context flag, and where it finds the model.
+ * names its quantization methods and its context flag, where it finds the model, its server's
+ * command line ({@link ServerCommand}) and its container image. On Kubernetes its Pods run that
+ * same command line ({@link ServerPods}).
  */
 public abstract class HfServerLauncher implements EngineLauncher {
 
@@ -51,6 +53,23 @@ public abstract class HfServerLauncher implements EngineLauncher {
     /** Whether a catalog tool-call parser also needs {@code enable_auto_tool_choice}. */
     protected boolean autoToolChoiceWithParser() {
         return false;
+    }
+
+    /** The {@code engine_args} keys a launch may set: its server command's {@link ServerCommand#args()}. */
+    protected abstract Map<String, ServerCommand.Arg> launchArgs();
+
+    /** The engine's server command, from its configuration. */
+    @Override
+    public abstract ServerCommand serverCommand(InfercoreConfig config);
+
+    /** The engine's container image on Kubernetes ({@code supervisor.kubernetes.*_image}). */
+    protected abstract String image(InfercoreConfig.Kubernetes kubernetes);
+
+    /** Its Pods run its server command, listening on all interfaces, with the Hugging Face cache on the models volume. */
+    @Override
+    public PodTemplate podTemplate(InfercoreConfig config, Map<String, String> podEnv) {
+        InfercoreConfig.Kubernetes k = config.supervisor().kubernetes();
+        return new ServerPods(serverCommand(config), image(k), podEnv, k.modelsMountPath());
     }
 
     /** Where a spawned server finds {@code repo} when the size names no local directory; by default the repo itself. */
@@ -93,7 +112,7 @@ public abstract class HfServerLauncher implements EngineLauncher {
             return new LaunchPlan(engine, RunMode.ATTACHED, model.id(), size.size(), model.modelType(), served, source,
                     null, null, null, 0, 1, r.enableThinking(), Map.of(), attach.get());
         }
-        EngineCommands.checkEngineArgs(engine, args);
+        EngineCommands.checkEngineArgs(engine, launchArgs(), args);
         args = catalogArgs(model, size, args);
         int nGpu = r.nGpu() == null ? 1 : r.nGpu();
         return new LaunchPlan(engine, RunMode.SPAWNED, model.id(), size.size(), model.modelType(), served, source, null,
@@ -113,7 +132,7 @@ public abstract class HfServerLauncher implements EngineLauncher {
         List<String> formats = choice.model().formatsOn(type()).stream().filter(CHECKPOINT_FORMATS::contains).toList();
         return new LaunchOptions(type(), true, null, quantizations, formats, new LaunchOptions.Range(0, MAX_GPUS, 1),
                 new LaunchOptions.Range(1, choice.config().supervisor().maxReplicas(), 1), choice.thinking(),
-                localDir != null ? localDir : size.hfRepo(), EngineCommands.argKinds(type()),
+                localDir != null ? localDir : size.hfRepo(), EngineCommands.argKinds(launchArgs()),
                 attachUrl(choice.config()).orElse(null));
     }
 

@@ -16,7 +16,6 @@ import io.infercore.supervisor.kubernetes.RunWatch;
 import io.infercore.supervisor.kubernetes.RunWorkloads;
 import io.infercore.supervisor.kubernetes.WorkloadSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.infercore.engine.ollama.OllamaEngine;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
@@ -31,7 +30,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs vLLM, SGLang and Ollama servers as Kubernetes Deployments ({@code supervisor.backend=kubernetes}):
+ * Runs engine servers as Kubernetes Deployments ({@code supervisor.backend=kubernetes}), each
+ * engine's container as its {@link PodTemplate} says:
  * the start creates the run's Deployment ({@link RunWorkloads}), the scheduler places its Pods,
  * the kubelet probes the engine's own health route and restarts it, and this driver follows the
  * Deployment and its Pods ({@link RunWatch}) into the run's replicas and the
@@ -56,7 +56,7 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
     private final KubernetesSpecs specs;
     private final EndpointRegistry registry;
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "kubernetes-ollama");
+        Thread t = new Thread(r, "kubernetes-pods");
         t.setDaemon(true);
         return t;
     });
@@ -68,21 +68,23 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
     private final java.util.Set<String> deleted = ConcurrentHashMap.newKeySet();
     private volatile RunTable table;
 
-    /**
-     * @param podEnv       plain environment of every vLLM and SGLang container (models cache path, hub
-     *                     address); keys come from the Secret, never from here
-     * @param ollamaModels the Ollama Pods' model store ({@code OLLAMA_MODELS}), on the models volume
-     */
+    /** @param templates engine type → its Pods, for every engine whose runs go to the cluster */
     KubernetesDriver(KubernetesClient client, KubernetesSettings k8s, SupervisorSettings settings,
-                     EngineCommands commands, Map<String, String> podEnv, String ollamaModels, EndpointRegistry registry) {
+                     Map<String, PodTemplate> templates, EndpointRegistry registry) {
         this.workloads = new RunWorkloads(client, k8s);
         this.watch = new RunWatch(client, workloads.namespace(), this);
         this.k8s = k8s;
         this.settings = settings;
-        this.specs = new KubernetesSpecs(k8s, commands, podEnv, ollamaModels);
+        this.specs = new KubernetesSpecs(k8s, templates);
         this.registry = registry;
-        this.replicas = new KubernetesReplicas(k8s, settings, registry, new KubernetesOllama(workers,
-                settings.startupTimeout()), this::check);
+        Map<String, PodPreparation> preparations = new LinkedHashMap<>();
+        templates.forEach((engine, template) -> {
+            PodPreparation preparation = template.preparation(workers, settings.startupTimeout());
+            if (preparation != null) {
+                preparations.put(engine, preparation);
+            }
+        });
+        this.replicas = new KubernetesReplicas(k8s, settings, registry, specs, preparations, this::check);
     }
 
     /**
@@ -91,26 +93,28 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
      * {@code ~/.kube/config}); the Fabric8 keys {@code kubernetes.master}, {@code kubernetes.namespace}
      * and {@code kubernetes.trust.certificates} are also read from the service's configuration.
      */
-    static RunDriver create(InfercoreConfig config, SupervisorSettings settings, EngineCommands commands,
+    static RunDriver create(InfercoreConfig config, SupervisorSettings settings, Map<String, PodTemplate> templates,
                             EndpointRegistry registry) {
         InfercoreConfig.Kubernetes k = config.supervisor().kubernetes();
+        Map<String, String> images = new LinkedHashMap<>();
+        templates.forEach((engine, template) -> images.put(engine, template.image()));
         KubernetesSettings k8s = new KubernetesSettings(k.namespace().filter(n -> !n.isBlank()).orElse(null),
-                Map.of("vllm", k.vllmImage(), "sglang", k.sglangImage(), OllamaEngine.TYPE, k.ollamaImage()),
-                k.enginePort(), k.ollamaPort(), k.modelsClaim(),
+                images, k.enginePort(), k.ollamaPort(), k.modelsClaim(),
                 k.modelsMountPath(), k.secretName(), k.serviceAccount().filter(a -> !a.isBlank()).orElse(null),
                 settings.probeTimeout(), settings.healthInterval(), settings.unhealthyThreshold(),
                 settings.startupTimeout(), settings.stopGrace());
-        Map<String, String> podEnv = new LinkedHashMap<>();
-        podEnv.put("HUGGINGFACE_HUB_CACHE", k.modelsMountPath() + "/" + config.modelsSubdirHf());
-        config.hfEndpoint().filter(u -> !u.isBlank()).ifPresent(u -> podEnv.put("HF_ENDPOINT", u));
         org.eclipse.microprofile.config.Config mp = ConfigProvider.getConfig();
         ConfigBuilder client = new ConfigBuilder(Config.autoConfigure(null));
         mp.getOptionalValue("kubernetes.master", String.class).ifPresent(client::withMasterUrl);
         mp.getOptionalValue("kubernetes.namespace", String.class).ifPresent(client::withNamespace);
         mp.getOptionalValue("kubernetes.trust.certificates", Boolean.class).ifPresent(client::withTrustCerts);
         KubernetesClient kubernetes = new KubernetesClientBuilder().withConfig(client.build()).build();
-        return new KubernetesDriver(kubernetes, k8s, settings, commands, podEnv,
-                k.modelsMountPath() + "/" + config.modelsSubdirOllama(), registry);
+        return new KubernetesDriver(kubernetes, k8s, settings, templates, registry);
+    }
+
+    /** Whether a driver made by {@link #create} takes runs of {@code engineType} to the cluster (its engine has Pods). */
+    static boolean runsOnCluster(RunDriver driver, String engineType) {
+        return ((KubernetesDriver) driver).specs.runsOnCluster(engineType);
     }
 
     /** {@link #open} for a driver made by {@link #create}; logs when the first listing did not come in time. */
@@ -201,7 +205,7 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
         run.event("created Deployment " + workloads.namespace() + "/" + run.id + " with " + run.replicas.size()
                 + " replica(s) of " + k8s.images().get(run.plan.engineType()));
         run.progress(LaunchProgress.LAUNCHING, "Deployment " + run.id + " created; waiting for the scheduler and "
-                + "the engine's GET " + KubernetesSpecs.probePath(run.plan.engineType()), 0.1, null, null);
+                + "the engine's GET " + specs.probePath(run.plan.engineType()), 0.1, null, null);
         watch.get(run.id).ifPresent(this::observed);
     }
 

@@ -1,7 +1,6 @@
 package io.infercore.supervisor;
 
 import io.infercore.engine.EndpointRegistry;
-import io.infercore.engine.ollama.OllamaEngine;
 import io.infercore.supervisor.kubernetes.KubernetesSettings;
 import io.infercore.supervisor.kubernetes.ObservedRun;
 
@@ -14,9 +13,9 @@ import java.util.function.Consumer;
 /**
  * A Kubernetes run's replicas as its Pods show them ({@link KubernetesDriver} feeds it what the
  * watch holds): each Pod keeps a replica slot while it lives, a Ready Pod is a running replica
- * routed to at {@code http://<pod IP>:<engine port>} (an Ollama Pod once its model is pulled and
- * loaded, {@link KubernetesOllama}), a Pod failing its probes or crash-looping is unhealthy or
- * restarting, and one the kubelet cannot start is failed.
+ * routed to at {@code http://<pod IP>:<engine port>} (once the engine's {@link PodPreparation}, if it
+ * has one, is done in it: an Ollama Pod once its model is pulled and loaded), a Pod failing its
+ * probes or crash-looping is unhealthy or restarting, and one the kubelet cannot start is failed.
  */
 final class KubernetesReplicas {
 
@@ -34,16 +33,21 @@ final class KubernetesReplicas {
     private final KubernetesSettings k8s;
     private final SupervisorSettings settings;
     private final EndpointRegistry registry;
-    private final KubernetesOllama ollama;
+    private final KubernetesSpecs specs;
+    private final Map<String, PodPreparation> preparations;
     private final Consumer<ModelRun> recheck;
 
-    /** @param recheck applies the watch's view of a run again (after an Ollama Pod is prepared) */
+    /**
+     * @param preparations engine type → the work done in its Ready Pods before they are routed to
+     * @param recheck      applies the watch's view of a run again (after a Pod is prepared)
+     */
     KubernetesReplicas(KubernetesSettings k8s, SupervisorSettings settings, EndpointRegistry registry,
-                       KubernetesOllama ollama, Consumer<ModelRun> recheck) {
+                       KubernetesSpecs specs, Map<String, PodPreparation> preparations, Consumer<ModelRun> recheck) {
         this.k8s = k8s;
         this.settings = settings;
         this.registry = registry;
-        this.ollama = ollama;
+        this.specs = specs;
+        this.preparations = Map.copyOf(preparations);
         this.recheck = recheck;
     }
 
@@ -127,12 +131,13 @@ final class KubernetesReplicas {
         if (pod == null) {
             next = RunStatus.STARTING;
             error = problem == null ? "no Pod yet" : problem;
-        } else if (pod.ready() && OllamaEngine.TYPE.equals(run.plan.engineType())) {
-            KubernetesOllama.Prepared prepared = ollama.prepare(run, pod.name(), url, () -> recheck.accept(run));
-            next = prepared.state() == KubernetesOllama.State.READY ? RunStatus.RUNNING
-                    : prepared.state() == KubernetesOllama.State.FAILED ? RunStatus.FAILED : RunStatus.STARTING;
+        } else if (pod.ready() && preparations.containsKey(run.plan.engineType())) {
+            PodPreparation preparation = preparations.get(run.plan.engineType());
+            PodPreparation.Prepared prepared = preparation.prepare(run, pod.name(), url, () -> recheck.accept(run));
+            next = prepared.state() == PodPreparation.State.READY ? RunStatus.RUNNING
+                    : prepared.state() == PodPreparation.State.FAILED ? RunStatus.FAILED : RunStatus.STARTING;
             error = next == RunStatus.FAILED ? prepared.error() : next == RunStatus.STARTING
-                    ? "Pod " + pod.name() + " is Ready; pulling and loading " + run.plan.modelName() : null;
+                    ? "Pod " + pod.name() + " is Ready; " + preparation.activity(run.plan) : null;
         } else if (pod.ready()) {
             next = RunStatus.RUNNING;
             error = null;
@@ -144,7 +149,7 @@ final class KubernetesReplicas {
             error = describe(pod) + (next == RunStatus.FAILED ? "; " + pod.restarts() + " restarts" : "");
         } else if (r.status == RunStatus.RUNNING || r.status == RunStatus.UNHEALTHY) {
             next = RunStatus.UNHEALTHY; // was serving, now fails its readiness probe
-            error = "GET " + KubernetesSpecs.probePath(run.plan.engineType()) + " failing (Pod " + pod.name() + " not Ready)";
+            error = "GET " + specs.probePath(run.plan.engineType()) + " failing (Pod " + pod.name() + " not Ready)";
         } else {
             next = RunStatus.STARTING;
             error = pod.waiting() == null ? null : describe(pod);
@@ -205,6 +210,6 @@ final class KubernetesReplicas {
     void forget(String runId) {
         slots.remove(runId);
         routedAs.values().removeIf(p -> p.name().startsWith(runId + "-")); // a Deployment's Pods carry its name
-        ollama.forget(runId);
+        preparations.values().forEach(p -> p.forget(runId));
     }
 }

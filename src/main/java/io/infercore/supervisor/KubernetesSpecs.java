@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import io.infercore.engine.ollama.OllamaEngine;
 import io.infercore.supervisor.kubernetes.KubernetesSettings;
 import io.infercore.supervisor.kubernetes.WorkloadSpec;
 
@@ -12,37 +11,24 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * What a Kubernetes run's Deployment holds, made from its launch plan: the run's name, the
- * engine container (vLLM and SGLang with their real command lines; Ollama as {@code ollama serve})
- * and the plan itself as JSON, which is how every gateway rebuilds the run and tells whether a
- * second launch is the same launch.
+ * engine container as the engine's {@link PodTemplate} describes it, and the plan itself as JSON,
+ * which is how every gateway rebuilds the run and tells whether a second launch is the same launch.
  */
 final class KubernetesSpecs {
 
-    /** Ollama answers {@code GET /} with 200 "Ollama is running" once it serves. */
-    static final String OLLAMA_PROBE = "/";
-
     private final KubernetesSettings k8s;
-    private final EngineCommands commands;
-    private final Map<String, String> podEnv;
-    private final String ollamaModels;
+    private final Map<String, PodTemplate> templates;
     private final ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    /**
-     * @param podEnv       plain environment of the vLLM and SGLang containers (models cache path, hub address)
-     * @param ollamaModels {@code OLLAMA_MODELS} of the Ollama containers: a directory on the models volume
-     */
-    KubernetesSpecs(KubernetesSettings k8s, EngineCommands commands, Map<String, String> podEnv, String ollamaModels) {
+    /** @param templates engine type → its Pods */
+    KubernetesSpecs(KubernetesSettings k8s, Map<String, PodTemplate> templates) {
         this.k8s = k8s;
-        this.commands = commands;
-        this.podEnv = Map.copyOf(podEnv);
-        this.ollamaModels = ollamaModels;
+        this.templates = Map.copyOf(templates);
     }
 
     /**
@@ -81,50 +67,32 @@ final class KubernetesSpecs {
         }
     }
 
-    /** What the run's Deployment holds. */
+    /** What the run's Deployment holds: the engine's container ({@link PodTemplate}) in the run's Deployment. */
     WorkloadSpec spec(ModelRun run) {
         LaunchPlan plan = run.plan;
-        if (OllamaEngine.TYPE.equals(plan.engineType())) {
-            return ollama(run);
-        }
-        boolean vllm = "vllm".equals(plan.engineType());
-        Map<String, String> secretEnv = new LinkedHashMap<>();
-        secretEnv.put("HF_TOKEN", "HF_TOKEN");
-        String sglangKey = null;
-        if (vllm && commands.vllmApiKey() != null) {
-            secretEnv.put("VLLM_API_KEY", "VLLM_API_KEY");
-        } else if (!vllm && commands.sglangApiKey() != null) {
-            secretEnv.put("SGLANG_API_KEY", "SGLANG_API_KEY");
-            sglangKey = "$(SGLANG_API_KEY)"; // expanded by the kubelet from the Secret: the key is never in the spec
-        }
+        PodTemplate template = template(plan.engineType());
         int port = k8s.port(plan.engineType());
-        List<String> argv = commands.command(plan, "0.0.0.0", port, plan.nGpu(), podEnv.getOrDefault(
-                "HUGGINGFACE_HUB_CACHE", k8s.modelsMountPath()), sglangKey);
-        Map<String, String> env = new LinkedHashMap<>(podEnv);
-        env.put("PYTHONUNBUFFERED", "1");
-        return new WorkloadSpec(run.id, plan.engineType(), plan.modelName(), argv, env, secretEnv, plan.nGpu(),
-                run.replicas.size(), port, EngineCommands.probePath(plan.engineType()), planJson(plan), run.createdAt);
-    }
-
-    /**
-     * An Ollama run: {@code ollama serve} on all interfaces, its model store on the models volume
-     * (a model pulled once is on disk for every later Pod), models kept loaded ({@code OLLAMA_KEEP_ALIVE}
-     * -1: the Pod serves this one model), probed on {@code GET /}. The model itself is pulled and
-     * loaded by the gateway once the Pod is Ready ({@link KubernetesOllama}).
-     */
-    private WorkloadSpec ollama(ModelRun run) {
-        LaunchPlan plan = run.plan;
-        int port = k8s.port(plan.engineType());
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("OLLAMA_HOST", "0.0.0.0:" + port);
-        env.put("OLLAMA_MODELS", ollamaModels);
-        env.put("OLLAMA_KEEP_ALIVE", "-1");
-        return new WorkloadSpec(run.id, plan.engineType(), plan.modelName(), List.of("ollama", "serve"), env, Map.of(),
-                plan.nGpu(), run.replicas.size(), port, OLLAMA_PROBE, planJson(plan), run.createdAt);
+        return new WorkloadSpec(run.id, plan.engineType(), plan.modelName(), template.command(plan, port),
+                template.env(plan, port), template.secretEnv(plan), plan.nGpu(), run.replicas.size(), port,
+                template.probePath(), planJson(plan), run.createdAt);
     }
 
     /** The health route the kubelet probes for {@code engineType}. */
-    static String probePath(String engineType) {
-        return OllamaEngine.TYPE.equals(engineType) ? OLLAMA_PROBE : EngineCommands.probePath(engineType);
+    String probePath(String engineType) {
+        return template(engineType).probePath();
+    }
+
+    /** Whether runs of {@code engineType} go to the cluster (its launcher gave a Pod template). */
+    boolean runsOnCluster(String engineType) {
+        return templates.containsKey(engineType);
+    }
+
+    private PodTemplate template(String engineType) {
+        PodTemplate template = templates.get(engineType);
+        if (template == null) {
+            throw new IllegalStateException("engine_type '" + engineType + "' has no Pod template; engines that run "
+                    + "on Kubernetes: " + templates.keySet());
+        }
+        return template;
     }
 }

@@ -51,6 +51,11 @@ public class LaunchResolver {
         }
     }
 
+    /** Every engine's launcher, by engine type. */
+    public Map<String, EngineLauncher> launchers() {
+        return java.util.Collections.unmodifiableMap(launchers);
+    }
+
     public LaunchPlan resolve(LaunchRequest r) {
         if (r == null) {
             throw InfercoreException.invalid(null, "request body is required (a JSON object with model_id and engine_type)");

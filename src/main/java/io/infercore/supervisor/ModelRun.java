@@ -15,19 +15,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * One run: a resolved {@link LaunchPlan}, its replicas, the supervisor's event log and the
  * listeners of its start. {@link #started} completes once every replica answered its readiness
  * probe, or fails with the first start-up failure.
+ *
+ * <p>Its public members are for the {@link RunDriver}s of engine packages; the run table and the
+ * supervisor's own drivers use the rest.
  */
-final class ModelRun {
+public final class ModelRun {
 
     private static final Logger LOG = Logger.getLogger(ModelRun.class);
     private static final int MAX_EVENTS = 200;
 
-    final String id;
-    final LaunchPlan plan;
-    final Instant createdAt;
-    final List<Replica> replicas;
-    final CompletableFuture<Void> started = new CompletableFuture<>();
-    volatile String reason;
-    volatile boolean stopping;
+    public final String id;
+    public final LaunchPlan plan;
+    public final Instant createdAt;
+    public final List<Replica> replicas;
+    public final CompletableFuture<Void> started = new CompletableFuture<>();
+    public volatile String reason;
+    public volatile boolean stopping;
     volatile boolean stopped;
     /** Called after every change worth persisting. */
     volatile Runnable onChange = () -> { };
@@ -50,7 +53,7 @@ final class ModelRun {
     }
 
     /** The run's status from its replicas': serving if any replica serves. */
-    RunStatus status() {
+    public RunStatus status() {
         if (stopped) {
             return RunStatus.STOPPED;
         }
@@ -64,7 +67,7 @@ final class ModelRun {
     }
 
     /** Records a supervisor event (also logged) in the run's bounded event log. */
-    void event(String message) {
+    public void event(String message) {
         LOG.infof("run %s (%s %s): %s", id, plan.engineType(), plan.modelName(), message);
         synchronized (events) {
             events.addLast(Instant.now() + " " + message);
@@ -85,7 +88,7 @@ final class ModelRun {
     }
 
     /** Tells the start's listeners; {@code fraction} is overall (0-1) and never goes backwards. */
-    void progress(String stage, String message, double fraction, Long bytesDone, Long bytesTotal) {
+    public void progress(String stage, String message, double fraction, Long bytesDone, Long bytesTotal) {
         double value;
         synchronized (this) {
             progress = Math.max(progress, Math.min(1.0, fraction));
@@ -101,25 +104,25 @@ final class ModelRun {
         }
     }
 
-    void changed() {
+    public void changed() {
         onChange.run();
     }
 
     /** Counts a restart of {@code replica}. */
-    void restarted(Replica replica) {
+    public void restarted(Replica replica) {
         replica.restartCount++;
         onRestart.run();
     }
 
     /** Completes {@link #started} when every replica serves. */
-    void replicaReady() {
+    public void replicaReady() {
         if (replicas.stream().allMatch(Replica::serving)) {
             sinks.clear();
             started.complete(null);
         }
     }
 
-    void startFailed(Throwable failure) {
+    public void startFailed(Throwable failure) {
         sinks.clear();
         started.completeExceptionally(failure);
     }

@@ -10,27 +10,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Mutable and shared between the launch, exit-watch and health-check threads; fields are
  * volatile and compound changes happen under the replica's monitor.
  */
-final class Replica {
+public final class Replica {
 
-    final int index;
-    volatile RunStatus status = RunStatus.STARTING;
+    public final int index;
+    public volatile RunStatus status = RunStatus.STARTING;
     volatile EngineProcess process;
     volatile int port;
-    volatile String baseUrl;
-    volatile String lastError;
+    public volatile String baseUrl;
+    public volatile String lastError;
     volatile List<String> gpus = List.of();
     volatile int healthFailures;
     volatile int restartCount;
     /** Start times (nanoTime) of restarts inside the restart window. */
     final Deque<Long> recentRestarts = new ArrayDeque<>();
     /** Set while a health probe of this replica runs, so slow probes never pile up. */
-    final AtomicBoolean probing = new AtomicBoolean();
+    public final AtomicBoolean probing = new AtomicBoolean();
 
     Replica(int index) {
         this.index = index;
     }
 
-    boolean serving() {
+    public boolean serving() {
         return status == RunStatus.RUNNING;
     }
 

@@ -8,7 +8,7 @@ import java.util.UUID;
  * a driver starts, watches and stops them. Blocking work (probes, waits, downloads) happens on
  * the driver's own threads, never on the caller's.
  */
-interface RunDriver {
+public interface RunDriver {
 
     /** The id of a new run of {@code plan}: random, unless the driver needs one the plan decides. */
     default String newRunId(LaunchPlan plan) {

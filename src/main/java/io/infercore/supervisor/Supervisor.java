@@ -4,8 +4,6 @@ import io.infercore.catalog.CatalogModel;
 import io.infercore.config.InfercoreConfig;
 import io.infercore.config.ModelDirectories;
 import io.infercore.engine.EndpointRegistry;
-import io.infercore.engine.llamacpp.LlamaCppEngine;
-import io.infercore.engine.ollama.OllamaEngine;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.infercore.metrics.SupervisorMetrics;
@@ -20,7 +18,9 @@ import org.jboss.logging.Logger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The supervisor bean: starts, lists, stops and routes to model runs on every engine, checks
  * their health periodically, and at start-up re-adopts what the state file lists. The lifecycle
  * itself lives in plain classes ({@link RunTable} and the {@link RunDriver}s); this bean wires
- * them to the configuration, the engines and the scheduler.
+ * them to the configuration, the scheduler and the engines, which it knows only through their
+ * {@link EngineLauncher}s (server commands, their own drivers, Pods, built-in models).
  */
 @ApplicationScoped
 public class Supervisor {
@@ -50,10 +51,6 @@ public class Supervisor {
     EndpointRegistry registry;
     @Inject
     LaunchResolver resolver;
-    @Inject
-    LlamaCppEngine llamacpp;
-    @Inject
-    OllamaEngine ollama;
     @Inject
     SupervisorMetrics metrics;
     @Inject
@@ -78,23 +75,35 @@ public class Supervisor {
         Path runsDir = directories.root().resolve("runs");
         String token = config.hfToken().filter(t -> !t.isBlank()).orElse(System.getenv("HF_TOKEN"));
         HubDownloader hub = new HubDownloader(hubEndpoint(), token, settings.stallTimeout());
-        builtin = new BuiltinDriver(name -> name.equals(config.defaultEmbeddingModel()) ? java.util.Optional.of("ready")
-                : llamacpp.status(name));
+        Map<String, EngineLauncher> launchers = resolver.launchers();
+        builtin = new BuiltinDriver(plan -> launchers.containsKey(plan.engineType())
+                ? launchers.get(plan.engineType()).builtinStatus(plan.modelName()) : java.util.Optional.empty());
         Map<RunMode, RunDriver> drivers = new EnumMap<>(RunMode.class);
-        drivers.put(RunMode.SPAWNED, new ProcessDriver(settings, engineCommands(), registry,
+        drivers.put(RunMode.SPAWNED, new ProcessDriver(settings, engineCommands(launchers.values()), registry,
                 GpuAllocator.fromEnvironment(System.getenv("CUDA_VISIBLE_DEVICES")), runsDir, workers, timer));
         drivers.put(RunMode.ATTACHED, new AttachDriver(settings, registry, workers));
-        drivers.put(RunMode.OLLAMA, new OllamaDriver(ollama, settings, registry, workers));
-        drivers.put(RunMode.EMBEDDED, new EmbeddedDriver(llamacpp, hub, directories.gguf(), settings, workers));
         drivers.put(RunMode.BUILTIN, builtin);
+        DriverContext context = new DriverContext(settings, registry, workers, hub, directories.gguf());
+        Map<RunMode, Map<String, RunDriver>> own = new EnumMap<>(RunMode.class);
+        for (EngineLauncher launcher : launchers.values()) {
+            launcher.drivers(context).forEach((mode, driver) ->
+                    own.computeIfAbsent(mode, m -> new LinkedHashMap<>()).put(launcher.type(), driver));
+        }
+        own.forEach((mode, byEngine) -> {
+            if (drivers.containsKey(mode)) {
+                throw new IllegalStateException("run mode " + mode + " is the supervisor's own; " + byEngine.keySet()
+                        + " cannot bring a driver for it");
+            }
+            drivers.put(mode, new EngineDrivers(mode, byEngine));
+        });
         if (kubernetesBackend()) {
-            kubernetes = KubernetesDriver.create(config, settings, engineCommands(), registry);
+            kubernetes = KubernetesDriver.create(config, settings, podTemplates(launchers.values()), registry);
             drivers.put(RunMode.KUBERNETES, kubernetes);
         }
         registry.prefixAffinity(config.supervisor().prefixAffinityChars(), config.supervisor().prefixAffinitySlack());
         table = new RunTable(new RunStateStore(runsDir.resolve("state.json")), drivers, registry, runsDir);
         table.onRestart(run -> metrics.restarted(run.plan.engineType()));
-        addBuiltins();
+        addBuiltins(launchers.values());
         for (String problem : table.restore()) {
             LOG.error(problem);
         }
@@ -125,8 +134,10 @@ public class Supervisor {
     public RunView start(LaunchRequest request, LaunchProgress.Sink sink) {
         long begun = System.nanoTime();
         LaunchPlan resolved = resolver.resolve(request);
-        boolean toCluster = resolved.mode() == RunMode.SPAWNED || resolved.mode() == RunMode.OLLAMA;
-        LaunchPlan plan = kubernetes != null && toCluster ? resolved.withMode(RunMode.KUBERNETES) : resolved;
+        // Every run but one on a server someone else runs goes to the cluster, if its engine has Pods.
+        boolean toCluster = kubernetes != null && resolved.mode() != RunMode.ATTACHED
+                && KubernetesDriver.runsOnCluster(kubernetes, resolved.engineType());
+        LaunchPlan plan = toCluster ? resolved.withMode(RunMode.KUBERNETES) : resolved;
         ModelRun run = table.start(plan, sink);
         run.started.whenComplete((ready, failure) ->
                 metrics.launched(plan.engineType(), System.nanoTime() - begun, failure == null));
@@ -214,10 +225,8 @@ public class Supervisor {
 
     private RunTarget target(ModelRun run) {
         List<String> abilities = catalog.find(run.plan.modelId()).map(CatalogModel::enforcedAbilities).orElse(null);
-        boolean ollamaRun = run.plan.mode() == RunMode.OLLAMA
-                || (run.plan.mode() == RunMode.KUBERNETES && OllamaEngine.TYPE.equals(run.plan.engineType()));
-        Map<String, Object> defaults = ollamaRun && run.plan.engineArgs().get("num_ctx") != null
-                ? Map.of("num_ctx", run.plan.engineArgs().get("num_ctx")) : Map.of();
+        EngineLauncher launcher = resolver.launchers().get(run.plan.engineType());
+        Map<String, Object> defaults = launcher == null ? Map.of() : launcher.requestDefaults(run.plan);
         return new RunTarget(run.id, run.plan.engineType(), run.plan.modelName(), run.plan.enableThinking(),
                 run.plan.modelId(), abilities, defaults);
     }
@@ -235,35 +244,47 @@ public class Supervisor {
         }
     }
 
-    /** The embedded default model and the embedded embedding model, listed like any other run. */
-    private void addBuiltins() {
-        if (config.llamacpp().loadOnStart()) {
-            addBuiltin("builtin-default", CatalogModel.LLM, config.defaultModelName(), llamacpp.defaultModelPath().toString());
+    /** The models the engines load by themselves (the embedded default and embedding models), listed like any other run. */
+    private void addBuiltins(Collection<EngineLauncher> launchers) {
+        for (EngineLauncher launcher : launchers) {
+            for (EngineLauncher.Builtin b : launcher.builtins()) {
+                ModelRun run = new ModelRun(b.runId(), new LaunchPlan(launcher.type(), RunMode.BUILTIN, b.modelName(),
+                        null, b.modelType(), b.modelName(), b.source(), null, null, null, 0, 1, null, Map.of(), null),
+                        Instant.now());
+                builtin.check(run);
+                table.addBuiltin(run);
+            }
         }
-        ModelRun embedding = new ModelRun("builtin-embedding", builtinPlan(CatalogModel.EMBEDDING,
-                config.defaultEmbeddingModel(), "embedded ONNX model (in the jar)"), Instant.now());
-        builtin.check(embedding);
-        table.addBuiltin(embedding);
     }
 
-    private void addBuiltin(String id, String type, String name, String source) {
-        ModelRun run = new ModelRun(id, builtinPlan(type, name, source), Instant.now());
-        builtin.check(run);
-        table.addBuiltin(run);
-    }
-
-    private static LaunchPlan builtinPlan(String type, String name, String source) {
-        return new LaunchPlan(LlamaCppEngine.TYPE, RunMode.BUILTIN, name, null, type, name, source, null, null,
-                null, 0, 1, null, Map.of(), null);
-    }
-
-    private EngineCommands engineCommands() {
-        Map<String, String> env = new java.util.LinkedHashMap<>(directories.childEnvironment());
+    /** The server commands of the engines whose launchers spawn servers, with what every child shares. */
+    private EngineCommands engineCommands(Collection<EngineLauncher> launchers) {
+        Map<String, String> env = new LinkedHashMap<>(directories.childEnvironment());
         config.hfEndpoint().filter(u -> !u.isBlank()).ifPresent(u -> env.put("HF_ENDPOINT", u));
-        return new EngineCommands(config.vllm().launchCommand(), config.sglang().launchCommand(),
-                config.vllm().gpuMemoryUtilization(), config.sglang().memFractionStatic().orElse(null),
-                directories.huggingFace(), env, config.vllm().apiKey().orElse(null),
-                config.sglang().apiKey().orElse(null));
+        Map<String, ServerCommand> servers = new LinkedHashMap<>();
+        for (EngineLauncher launcher : launchers) {
+            ServerCommand server = launcher.serverCommand(config);
+            if (server != null) {
+                servers.put(launcher.type(), server);
+            }
+        }
+        return new EngineCommands(servers, directories.huggingFace(), env);
+    }
+
+    /** The Pods of the engines whose runs go to the cluster; the servers of Hugging Face checkpoints share podEnv. */
+    private Map<String, PodTemplate> podTemplates(Collection<EngineLauncher> launchers) {
+        InfercoreConfig.Kubernetes k = config.supervisor().kubernetes();
+        Map<String, String> podEnv = new LinkedHashMap<>();
+        podEnv.put("HUGGINGFACE_HUB_CACHE", k.modelsMountPath() + "/" + config.modelsSubdirHf());
+        config.hfEndpoint().filter(u -> !u.isBlank()).ifPresent(u -> podEnv.put("HF_ENDPOINT", u));
+        Map<String, PodTemplate> templates = new LinkedHashMap<>();
+        for (EngineLauncher launcher : launchers) {
+            PodTemplate template = launcher.podTemplate(config, podEnv);
+            if (template != null) {
+                templates.put(launcher.type(), template);
+            }
+        }
+        return templates;
     }
 
     private boolean kubernetesBackend() {

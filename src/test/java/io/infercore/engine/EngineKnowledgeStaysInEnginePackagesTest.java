@@ -46,21 +46,8 @@ class EngineKnowledgeStaysInEnginePackagesTest {
     static final Map<String, String> ALLOWED = Map.of(
             "config/InfercoreConfig.java", "configuration defaults: default_engine's default value and the name of the "
                     + "models sub-directory exported to Ollama children (@WithDefault must be a literal)",
-            "supervisor/EngineCommands.java", "command lines of spawned vLLM / SGLang servers, rebuilt from persisted "
-                    + "plans and shared by ProcessDriver and KubernetesDriver; next: a server facet of EngineLauncher",
-            "supervisor/KubernetesDriver.java", "container image per engine (kubernetes.*_image); the Kubernetes backend "
-                    + "keeps its engine table until its workload specs move behind the launcher SPI",
-            "supervisor/KubernetesSpecs.java", "the Pod spec per engine (vLLM/SGLang command or `ollama serve`, probe "
-                    + "routes); next: a workload facet of EngineLauncher",
-            "supervisor/KubernetesReplicas.java", "an Ollama Pod gets its model pulled and loaded once Ready; next: the "
-                    + "same workload facet",
-            "supervisor/kubernetes/KubernetesSettings.java", "configuration defaults: the pinned Ollama image "
-                    + "(@WithDefault must be a literal)",
-            "supervisor/Supervisor.java", "builds the OLLAMA and EMBEDDED run drivers, which take the concrete engines",
-            "supervisor/OllamaDriver.java", "the OLLAMA run mode's driver (pull, load, unload through Ollama's API) "
-                    + "still lives in supervisor/; next: move it behind the launcher SPI into engine/ollama",
-            "supervisor/EmbeddedDriver.java", "the EMBEDDED run mode's driver (download, load in-process) still lives "
-                    + "in supervisor/; next: move it behind the launcher SPI into engine/llamacpp");
+            "supervisor/kubernetes/KubernetesSettings.java", "the supervisor.kubernetes.* keys as plain values: Ollama "
+                    + "listens on its own port (ollama_port) inside its Pods, every other engine on engine_port");
 
     @Test
     void should_find_no_engine_name_or_engine_class_outside_the_engine_packages() throws IOException {

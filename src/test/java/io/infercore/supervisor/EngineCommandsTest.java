@@ -1,5 +1,7 @@
 package io.infercore.supervisor;
 
+import io.infercore.engine.sglang.SglangCommand;
+import io.infercore.engine.vllm.VllmCommand;
 import io.infercore.error.InfercoreException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,9 +20,10 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /** The command lines of launched engines, and engine_args that could smuggle in a flag. */
 class EngineCommandsTest {
 
-    static final EngineCommands COMMANDS = new EngineCommands(List.of("vllm", "serve"),
-            List.of("python3", "-m", "sglang.launch_server"), 0.65, 0.8, Path.of("/models/HF"),
-            Map.of("HF_TOKEN", "hf_x"), "vllm-key", "sglang-key");
+    static final EngineCommands COMMANDS = new EngineCommands(Map.of(
+            "vllm", new VllmCommand(List.of("vllm", "serve"), 0.65, "vllm-key"),
+            "sglang", new SglangCommand(List.of("python3", "-m", "sglang.launch_server"), 0.8, "sglang-key")),
+            Path.of("/models/HF"), Map.of("HF_TOKEN", "hf_x"));
 
     static LaunchPlan plan(String engine, String quantization, String format, String type, Map<String, Object> args) {
         return new LaunchPlan(engine, RunMode.SPAWNED, "qwen2-0.5b", "0.5B", type, "Qwen/Qwen2-0.5B-Instruct",
@@ -79,7 +82,7 @@ class EngineCommandsTest {
     @ParameterizedTest
     @MethodSource("refused")
     void should_refuse_engine_args_that_could_inject_or_do_not_fit(String engine, Map<String, Object> args, String reason) {
-        assertThatThrownBy(() -> EngineCommands.checkEngineArgs(engine, args))
+        assertThatThrownBy(() -> EngineCommands.checkEngineArgs(engine, COMMANDS.server(engine).args(), args))
                 .isInstanceOf(InfercoreException.class)
                 .hasMessageContaining("engine_args." + args.keySet().iterator().next())
                 .hasMessageContaining(reason)

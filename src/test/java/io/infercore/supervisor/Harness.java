@@ -1,6 +1,8 @@
 package io.infercore.supervisor;
 
 import io.infercore.engine.EndpointRegistry;
+import io.infercore.engine.sglang.SglangCommand;
+import io.infercore.engine.vllm.VllmCommand;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,8 +35,9 @@ final class Harness implements AutoCloseable {
     Harness(Path dir, SupervisorSettings settings, List<String> vllmCommand) {
         this.dir = dir;
         this.settings = settings;
-        EngineCommands commands = new EngineCommands(vllmCommand, SGLANG, 0.5, null, dir.resolve("HF"),
-                Map.of("HUGGINGFACE_HUB_CACHE", dir.resolve("HF").toString()), null, null);
+        EngineCommands commands = new EngineCommands(Map.of("vllm", new VllmCommand(vllmCommand, 0.5, null),
+                "sglang", new SglangCommand(SGLANG, null, null)), dir.resolve("HF"),
+                Map.of("HUGGINGFACE_HUB_CACHE", dir.resolve("HF").toString()));
         processes = new ProcessDriver(settings, commands, registry, new GpuAllocator(null), dir.resolve("runs"),
                 workers, timer);
         table = new RunTable(new RunStateStore(dir.resolve("runs/state.json")),

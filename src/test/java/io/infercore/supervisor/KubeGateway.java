@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.infercore.engine.EndpointRegistry;
+import io.infercore.engine.ollama.OllamaPods;
+import io.infercore.engine.sglang.SglangCommand;
+import io.infercore.engine.vllm.VllmCommand;
 import io.infercore.supervisor.kubernetes.KubernetesSettings;
 import io.infercore.supervisor.kubernetes.RunWorkloads;
 
@@ -55,10 +58,14 @@ final class KubeGateway implements AutoCloseable {
                 "infercore-engine", settings.probeTimeout(), settings.healthInterval(), settings.unhealthyThreshold(),
                 settings.startupTimeout(), settings.stopGrace());
         // The gateway's own environment holds the token: it must not reach a Pod spec.
-        EngineCommands commands = new EngineCommands(List.of("vllm", "serve"), List.of("python3", "-m",
-                "sglang.launch_server"), 0.9, null, dir.resolve("HF"), Map.of("HF_TOKEN", HF_TOKEN), VLLM_KEY, SGLANG_KEY);
-        driver = new KubernetesDriver(client, k8s, settings, commands, Map.of("HUGGINGFACE_HUB_CACHE", "/models/HF"),
-                "/models/ollama", registry);
+        Map<String, String> podEnv = Map.of("HUGGINGFACE_HUB_CACHE", "/models/HF");
+        Map<String, PodTemplate> templates = Map.of(
+                "vllm", new ServerPods(new VllmCommand(List.of("vllm", "serve"), 0.9, VLLM_KEY), k8s.images().get("vllm"),
+                        podEnv, "/models"),
+                "sglang", new ServerPods(new SglangCommand(List.of("python3", "-m", "sglang.launch_server"), null,
+                        SGLANG_KEY), k8s.images().get("sglang"), podEnv, "/models"),
+                "ollama", new OllamaPods(k8s.images().get("ollama"), "/models/ollama"));
+        driver = new KubernetesDriver(client, k8s, settings, templates, registry);
         table = new RunTable(new RunStateStore(dir.resolve("runs/state.json")), Map.of(RunMode.KUBERNETES, driver),
                 registry, dir.resolve("runs"));
         table.restore();

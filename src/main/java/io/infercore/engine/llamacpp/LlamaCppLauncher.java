@@ -3,19 +3,25 @@ package io.infercore.engine.llamacpp;
 import io.infercore.catalog.CatalogModel;
 import io.infercore.catalog.GgufSource;
 import io.infercore.catalog.ModelSize;
+import io.infercore.config.InfercoreConfig;
 import io.infercore.error.InfercoreException;
+import io.infercore.supervisor.DriverContext;
 import io.infercore.supervisor.EngineLauncher;
 import io.infercore.supervisor.LaunchContext;
 import io.infercore.supervisor.LaunchOptions;
 import io.infercore.supervisor.LaunchPlan;
 import io.infercore.supervisor.LaunchRequest;
+import io.infercore.supervisor.RunDriver;
 import io.infercore.supervisor.RunMode;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,10 +30,17 @@ import static io.infercore.supervisor.LaunchContext.refuse;
 /**
  * How the supervisor runs a GGUF in the embedded engine: downloaded (or a registered local file)
  * and loaded in-process, once, on the CPU, with no launch arguments (its settings are the
- * {@code llamacpp.*} keys). Embedding models are refused: it embeds only with its built-in model.
+ * {@code llamacpp.*} keys) ({@link EmbeddedDriver}). Embedding models are refused: it embeds only
+ * with its built-in model. The default model and the embedding model, which the service loads by
+ * itself, are listed as built-in runs.
  */
 @ApplicationScoped
 public class LlamaCppLauncher implements EngineLauncher {
+
+    @Inject
+    LlamaCppEngine llamacpp;
+    @Inject
+    InfercoreConfig config;
 
     private static final Pattern GGUF_QUANT = Pattern.compile("(?i)[._-](I?Q\\d(?:_[A-Z0-9]+)*|F16|BF16|F32)\\.gguf$");
 
@@ -89,6 +102,31 @@ public class LlamaCppLauncher implements EngineLauncher {
                 model.formatsOn(type()).contains("gguf") ? List.of("gguf") : List.of(), null,
                 new LaunchOptions.Range(1, 1, 1), CatalogModel.LLM.equals(model.modelType()) ? List.of("off") : List.of(),
                 source, Map.of(), null);
+    }
+
+    /** The {@link RunMode#EMBEDDED} runs' driver: download the GGUF when missing, load it in-process. */
+    @Override
+    public Map<RunMode, RunDriver> drivers(DriverContext context) {
+        return Map.of(RunMode.EMBEDDED, new EmbeddedDriver(llamacpp, context));
+    }
+
+    /** The embedded default model (when {@code llamacpp.load_on_start}) and the embedded embedding model. */
+    @Override
+    public List<Builtin> builtins() {
+        List<Builtin> builtins = new ArrayList<>();
+        if (config.llamacpp().loadOnStart()) {
+            builtins.add(new Builtin("builtin-default", CatalogModel.LLM, config.defaultModelName(),
+                    llamacpp.defaultModelPath().toString()));
+        }
+        builtins.add(new Builtin("builtin-embedding", CatalogModel.EMBEDDING, config.defaultEmbeddingModel(),
+                "embedded ONNX model (in the jar)"));
+        return builtins;
+    }
+
+    /** The embedding model is always ready (it is in the jar); a generation model is as the engine reports it. */
+    @Override
+    public Optional<String> builtinStatus(String modelName) {
+        return modelName.equals(config.defaultEmbeddingModel()) ? Optional.of("ready") : llamacpp.status(modelName);
     }
 
     /** The GGUF file's quantization label ({@code q4_0}), or null when its name does not say. */

@@ -3,13 +3,17 @@ package io.infercore.engine.ollama;
 import io.infercore.config.InfercoreConfig;
 import io.infercore.catalog.CatalogModel;
 import io.infercore.catalog.ModelSize;
+import io.infercore.supervisor.DriverContext;
 import io.infercore.supervisor.EngineLauncher;
 import io.infercore.supervisor.LaunchContext;
 import io.infercore.supervisor.LaunchOptions;
 import io.infercore.supervisor.LaunchPlan;
 import io.infercore.supervisor.LaunchRequest;
+import io.infercore.supervisor.PodTemplate;
+import io.infercore.supervisor.RunDriver;
 import io.infercore.supervisor.RunMode;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,10 +24,15 @@ import static io.infercore.supervisor.LaunchContext.refuse;
 
 /**
  * How the supervisor runs a model on Ollama: pulled into and loaded by the Ollama server, once,
- * with only the settings Ollama takes per model ({@link #ARGS}).
+ * with only the settings Ollama takes per model ({@link #ARGS}) ({@link OllamaDriver}); on
+ * Kubernetes, one {@code ollama serve} Pod per replica, the model pulled and loaded into each
+ * ({@link OllamaPods}).
  */
 @ApplicationScoped
 public class OllamaLauncher implements EngineLauncher {
+
+    @Inject
+    OllamaEngine ollama;
 
     /** The launch arguments an Ollama run takes: how long it stays loaded, and its context window. */
     static final List<String> ARGS = List.of("keep_alive", "num_ctx");
@@ -96,6 +105,25 @@ public class OllamaLauncher implements EngineLauncher {
                 new LaunchOptions.Range(1, onKubernetes(choice.config()) ? choice.config().supervisor().maxReplicas() : 1, 1),
                 choice.thinking(), size.ollamaName(),
                 Map.of("keep_alive", "duration", "num_ctx", "int"), null);
+    }
+
+    /** The {@link RunMode#OLLAMA} runs' driver: pull, load and unload through the configured Ollama's API. */
+    @Override
+    public Map<RunMode, RunDriver> drivers(DriverContext context) {
+        return Map.of(RunMode.OLLAMA, new OllamaDriver(ollama, context));
+    }
+
+    @Override
+    public PodTemplate podTemplate(InfercoreConfig config, Map<String, String> podEnv) {
+        InfercoreConfig.Kubernetes k = config.supervisor().kubernetes();
+        return new OllamaPods(k.ollamaImage(), k.modelsMountPath() + "/" + config.modelsSubdirOllama());
+    }
+
+    /** Ollama sets the context size per request: requests naming the run carry the {@code num_ctx} it was loaded with. */
+    @Override
+    public Map<String, Object> requestDefaults(LaunchPlan plan) {
+        Object numCtx = plan.engineArgs().get("num_ctx");
+        return numCtx == null ? Map.of() : Map.of("num_ctx", numCtx);
     }
 
     /** {@code args} plus the catalog's context length, at most {@link #DEFAULT_CONTEXT_CAP}, as Ollama's {@code num_ctx}. */

@@ -2,9 +2,11 @@ package io.infercore.engine.sglang;
 
 import io.infercore.config.InfercoreConfig;
 import io.infercore.supervisor.HfServerLauncher;
+import io.infercore.supervisor.ServerCommand;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import java.util.Map;
 import java.util.Optional;
 
 /** How the supervisor launches SGLang: attached when {@code sglang.base_url} is set explicitly, else spawned. */
@@ -23,6 +25,22 @@ public class SglangLauncher extends HfServerLauncher {
         boolean explicit = value.getRawValue() != null && value.getSourceOrdinal() > Integer.MIN_VALUE
                 && value.getSourceName() != null && !value.getSourceName().contains("Default");
         return explicit ? Optional.of(config.sglang().baseUrl()) : Optional.empty();
+    }
+
+    @Override
+    protected Map<String, ServerCommand.Arg> launchArgs() {
+        return SglangCommand.ARGS;
+    }
+
+    @Override
+    public ServerCommand serverCommand(InfercoreConfig config) {
+        return new SglangCommand(config.sglang().launchCommand(), config.sglang().memFractionStatic().orElse(null),
+                config.sglang().apiKey().orElse(null));
+    }
+
+    @Override
+    protected String image(InfercoreConfig.Kubernetes kubernetes) {
+        return kubernetes.sglangImage();
     }
 
     @Override

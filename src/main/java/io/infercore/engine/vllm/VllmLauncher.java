@@ -2,6 +2,7 @@ package io.infercore.engine.vllm;
 
 import io.infercore.config.InfercoreConfig;
 import io.infercore.supervisor.HfServerLauncher;
+import io.infercore.supervisor.ServerCommand;
 import io.infercore.supervisor.LaunchContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,6 +29,22 @@ public class VllmLauncher extends HfServerLauncher {
     @Override
     protected Optional<String> attachUrl(InfercoreConfig config) {
         return config.vllm().baseUrl().filter(u -> !u.isBlank());
+    }
+
+    @Override
+    protected Map<String, ServerCommand.Arg> launchArgs() {
+        return VllmCommand.ARGS;
+    }
+
+    @Override
+    public ServerCommand serverCommand(InfercoreConfig config) {
+        return new VllmCommand(config.vllm().launchCommand(), config.vllm().gpuMemoryUtilization(),
+                config.vllm().apiKey().orElse(null));
+    }
+
+    @Override
+    protected String image(InfercoreConfig.Kubernetes kubernetes) {
+        return kubernetes.vllmImage();
     }
 
     @Override

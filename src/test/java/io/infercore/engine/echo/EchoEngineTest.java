@@ -8,6 +8,9 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
@@ -17,20 +20,30 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 
 /**
- * Adding an engine is one package: the echo engine ({@link EchoEngine} + {@link EchoProvider},
- * nothing outside this package) is served end to end once its beans exist: listed, routed by
- * model name, answering the OpenAI and the native API, streamed and not, and known to the
- * catalog's engine filter. It has no launcher: an in-memory engine has nothing to launch.
+ * Adding an engine is one package: the echo engine ({@link EchoEngine}, {@link EchoProvider},
+ * {@link EchoLauncher} + {@link EchoDriver}, nothing outside this package) is served end to end
+ * once its beans exist: listed, routed by model name, answering the OpenAI and the native API,
+ * streamed and not, known to the catalog's engine filter, and launched, listed, used and stopped
+ * as a supervised run through {@code /api/v1/models/start}, like any engine the supervisor runs.
  */
 @QuarkusTest
 @TestProfile(EchoEngineTest.WithEcho.class)
 class EchoEngineTest {
 
-    /** Lets the SPI discover the echo beans; the embedded default model is not loaded (nothing here uses it). */
+    /**
+     * Lets the SPI discover the echo beans; the embedded default model is not loaded (nothing here
+     * uses it); a catalog with the echo model, and a fresh models directory for the run table.
+     */
     public static class WithEcho implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("echo-engine.enabled", "true", "infercore.llamacpp.load_on_start", "false");
+            try {
+                return Map.of("echo-engine.enabled", "true", "infercore.llamacpp.load_on_start", "false",
+                        "infercore.models_config", "src/test/resources/echo/models.json",
+                        "infercore.models_dir", Files.createTempDirectory("infercore-echo-test").toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -89,5 +102,31 @@ class EchoEngineTest {
         given().queryParam("engine", "echo").when().get("/api/v1/models").then().statusCode(200);
         given().queryParam("engine", "warp-drive").when().get("/api/v1/models").then().statusCode(400)
                 .body("msg", org.hamcrest.Matchers.containsString("echo"));
+    }
+
+    @Test
+    void should_launch_the_echo_model_as_a_supervised_run_and_answer_through_it_until_stopped() {
+        JsonPath started = post("/api/v1/models/start?wait=true", "{\"model_id\":\"echo-1\",\"engine_type\":\"echo\"}")
+                .then().statusCode(200)
+                .body("data.status", is("running"))
+                .body("data.engine_type", is("echo"))
+                .body("data.mode", is("embedded"))
+                .body("data.model_name", is("echo-1"))
+                .extract().jsonPath();
+        String runId = started.getString("data.run_id");
+        try {
+            given().when().get("/api/v1/models/running").then().statusCode(200)
+                    .body("data.run_id", hasItem(runId));
+            post("/api/v1/llm/generate", "{\"prompt\":\"hello run\",\"run_id\":\"" + runId + "\"}")
+                    .then().statusCode(200)
+                    .body("data.engine_type", is("echo"))
+                    .body("data.text", is("echo: hello run"));
+            post("/api/v1/models/start", "{\"model_id\":\"echo-1\",\"engine_type\":\"echo\",\"replicas\":2}")
+                    .then().statusCode(400).body("msg", org.hamcrest.Matchers.containsString("replicas 1"));
+        } finally {
+            post("/api/v1/models/running/" + runId + "/stop", "").then().statusCode(200)
+                    .body("data.status", is("stopped"));
+        }
+        given().when().get("/api/v1/models/running/" + runId).then().statusCode(404);
     }
 }

@@ -1,8 +1,15 @@
-package io.infercore.supervisor;
+package io.infercore.engine.ollama;
 
 import io.infercore.engine.EndpointRegistry;
-import io.infercore.engine.ollama.OllamaEngine;
-import io.infercore.engine.ollama.OllamaWire;
+import io.infercore.supervisor.DriverContext;
+import io.infercore.supervisor.LaunchFailure;
+import io.infercore.supervisor.LaunchProgress;
+import io.infercore.supervisor.ModelRun;
+import io.infercore.supervisor.Replica;
+import io.infercore.supervisor.RunDriver;
+import io.infercore.supervisor.RunState;
+import io.infercore.supervisor.RunStatus;
+import io.infercore.supervisor.SupervisorSettings;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,17 +33,18 @@ import java.util.concurrent.TimeoutException;
 final class OllamaDriver implements RunDriver {
 
     private final OllamaEngine ollama;
+    private final DriverContext context;
     private final SupervisorSettings settings;
     private final EndpointRegistry registry;
     private final ExecutorService workers;
-    private final Readiness readiness = new Readiness();
     private final OllamaModelCalls calls = new OllamaModelCalls();
 
-    OllamaDriver(OllamaEngine ollama, SupervisorSettings settings, EndpointRegistry registry, ExecutorService workers) {
+    OllamaDriver(OllamaEngine ollama, DriverContext context) {
         this.ollama = ollama;
-        this.settings = settings;
-        this.registry = registry;
-        this.workers = workers;
+        this.context = context;
+        this.settings = context.settings();
+        this.registry = context.registry();
+        this.workers = context.workers();
     }
 
     @Override
@@ -61,7 +69,7 @@ final class OllamaDriver implements RunDriver {
         Replica r = run.replicas.get(0);
         String name = run.plan.modelName();
         r.baseUrl = ollama.baseUrl();
-        if (!readiness.probe(ollama.baseUrl() + "/", "HEAD", settings.probeTimeout())) {
+        if (!context.probe(ollama.baseUrl() + "/", "HEAD")) {
             throw new LaunchFailure("Ollama is not reachable at " + ollama.baseUrl() + " (HEAD / did not answer 200); "
                     + "start it with `ollama serve` or set ollama.base_url", List.of());
         }
@@ -109,7 +117,7 @@ final class OllamaDriver implements RunDriver {
 
     private void checkNow(ModelRun run, Replica r) {
         String name = run.plan.modelName();
-        if (!readiness.probe(ollama.baseUrl() + "/", "HEAD", settings.probeTimeout())) {
+        if (!context.probe(ollama.baseUrl() + "/", "HEAD")) {
             registry.remove(run.plan.engineType(), name, ollama.baseUrl());
             if (r.status != RunStatus.UNHEALTHY) {
                 r.status = RunStatus.UNHEALTHY;

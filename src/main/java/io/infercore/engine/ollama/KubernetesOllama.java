@@ -1,5 +1,8 @@
-package io.infercore.supervisor;
+package io.infercore.engine.ollama;
 
+import io.infercore.supervisor.LaunchPlan;
+import io.infercore.supervisor.ModelRun;
+import io.infercore.supervisor.PodPreparation;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -24,15 +27,9 @@ import java.util.concurrent.RejectedExecutionException;
  * again when the watch shows the new one Ready. Every gateway prepares the Pods it routes to:
  * after the first, the pull finds the model on disk and the load finds it loaded.
  */
-final class KubernetesOllama {
+final class KubernetesOllama implements PodPreparation {
 
     private static final Logger LOG = Logger.getLogger(KubernetesOllama.class);
-
-    enum State { PREPARING, READY, FAILED }
-
-    /** Where one Pod stands; {@code error} is set when FAILED. */
-    record Prepared(State state, String error) {
-    }
 
     private final Map<String, Prepared> pods = new ConcurrentHashMap<>();
     private final OllamaModelCalls calls = new OllamaModelCalls();
@@ -49,7 +46,8 @@ final class KubernetesOllama {
      * Where the Pod {@code pod} at {@code url} stands; the first call for a Pod starts pulling and
      * loading the run's model into it in the background, and {@code done} runs when that ends.
      */
-    Prepared prepare(ModelRun run, String pod, String url, Runnable done) {
+    @Override
+    public Prepared prepare(ModelRun run, String pod, String url, Runnable done) {
         String key = run.id + "/" + pod + "/" + url;
         Prepared now = pods.putIfAbsent(key, new Prepared(State.PREPARING, null));
         if (now != null) {
@@ -76,8 +74,14 @@ final class KubernetesOllama {
         return new Prepared(State.PREPARING, null);
     }
 
+    @Override
+    public String activity(LaunchPlan plan) {
+        return "pulling and loading " + plan.modelName();
+    }
+
     /** Forgets the Pods of a run that is gone. */
-    void forget(String runId) {
+    @Override
+    public void forget(String runId) {
         pods.keySet().removeIf(k -> k.startsWith(runId + "/"));
     }
 }

@@ -1,6 +1,13 @@
-package io.infercore.supervisor;
+package io.infercore.engine.llamacpp;
 
-import io.infercore.engine.llamacpp.LlamaCppEngine;
+import io.infercore.supervisor.DriverContext;
+import io.infercore.supervisor.LaunchProgress;
+import io.infercore.supervisor.ModelRun;
+import io.infercore.supervisor.Replica;
+import io.infercore.supervisor.RunDriver;
+import io.infercore.supervisor.RunState;
+import io.infercore.supervisor.RunStatus;
+import io.infercore.supervisor.SupervisorSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,24 +17,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * GGUF models run in-process by the embedded llama.cpp engine, several at once under their own
  * names. A file missing from {@code <models_dir>/gguf} is downloaded from the hub first
- * ({@link HubDownloader}: resumable, size and SHA-256 checked, byte progress). These runs live in
+ * ({@link DriverContext#download}: resumable, size and SHA-256 checked, byte progress). These runs live in
  * this JVM, so after a service restart they are loaded again from the file.
  */
 final class EmbeddedDriver implements RunDriver {
 
     private final LlamaCppEngine llamacpp;
-    private final HubDownloader hub;
+    private final DriverContext context;
     private final Path ggufDir;
     private final SupervisorSettings settings;
     private final ExecutorService workers;
 
-    EmbeddedDriver(LlamaCppEngine llamacpp, HubDownloader hub, Path ggufDir, SupervisorSettings settings,
-                   ExecutorService workers) {
+    EmbeddedDriver(LlamaCppEngine llamacpp, DriverContext context) {
         this.llamacpp = llamacpp;
-        this.hub = hub;
-        this.ggufDir = ggufDir;
-        this.settings = settings;
-        this.workers = workers;
+        this.context = context;
+        this.ggufDir = context.ggufDir();
+        this.settings = context.settings();
+        this.workers = context.workers();
     }
 
     @Override
@@ -43,8 +49,9 @@ final class EmbeddedDriver implements RunDriver {
                 throw new java.io.FileNotFoundException("the GGUF file " + file + " is gone (registered as a local file)");
             }
             if (!Files.isRegularFile(file)) {
-                run.progress(LaunchProgress.DOWNLOADING, "downloading " + hub.url(run.plan.gguf()), 0.05, null, null);
-                file = hub.fetch(run.plan.gguf(), ggufDir, (done, total) -> run.progress(LaunchProgress.DOWNLOADING,
+                run.progress(LaunchProgress.DOWNLOADING, "downloading " + context.downloadUrl(run.plan.gguf()), 0.05,
+                        null, null);
+                file = context.download(run.plan.gguf(), ggufDir, (done, total) -> run.progress(LaunchProgress.DOWNLOADING,
                         "downloading " + run.plan.gguf().file(), total > 0 ? 0.05 + 0.75 * done / total : 0.05,
                         done, total < 0 ? null : total), () -> run.stopping);
                 run.event("downloaded " + file);

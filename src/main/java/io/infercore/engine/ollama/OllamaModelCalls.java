@@ -1,10 +1,12 @@
-package io.infercore.supervisor;
+package io.infercore.engine.ollama;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infercore.engine.http.EngineHttp;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.vertx.core.http.HttpMethod;
+import io.infercore.supervisor.LaunchFailure;
+import io.infercore.supervisor.LaunchPlan;
 
 import java.io.IOException;
 import java.time.Duration;

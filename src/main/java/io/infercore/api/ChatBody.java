@@ -17,8 +17,8 @@ import java.util.Map;
 @Schema(description = "Multi-turn chat request")
 public record ChatBody(
         @Schema(description = "Conversation, OpenAI style", required = true) List<Message> messages,
-        @Schema(description = "ollama, vllm, sglang or llamacpp; default: the configured default engine") String engineType,
-        @Schema(description = "Model name on that engine; default: default_model_name") String modelName,
+        @Schema(description = "ollama, vllm, sglang or llamacpp, or a named instance of one (ollama:gpu2, from <engine>.instances); default: the configured default engine") String engineType,
+        @Schema(description = "Model name on that engine (engine:instance/model names a named instance too); default: default_model_name") String modelName,
         @Schema(description = "Run id from /api/v1/models/running, instead of engine_type + model_name") String runId,
         @Schema(description = "Maximum tokens to generate (positive, at most the model's context)") Integer maxTokens,
         @Schema(description = "Sampling temperature, 0-2; 0 is greedy") Double temperature,

@@ -82,7 +82,7 @@ public class CheckCommand implements QuarkusApplication {
 
     int report(PrintStream out) {
         List<EngineProbe.Result> results = new ArrayList<>();
-        for (EngineAdapter adapter : engines.all()) {
+        for (EngineAdapter adapter : engines.instances()) {
             results.add(probe.probe(adapter));
         }
         String defaultEngine = config.defaultEngine();

@@ -59,7 +59,7 @@ public class EngineProbe {
     EngineRegistry engines;
 
     public Result probe(EngineAdapter adapter) {
-        String engine = adapter.type();
+        String engine = adapter.address(); // ollama, or ollama:gpu2 for a named instance
         engines.provider(engine).inProcess().ifPresent(this::awaitDefaultModel);
         long started = System.nanoTime();
         EngineHealth health;
@@ -99,7 +99,7 @@ public class EngineProbe {
     }
 
     private String modelToTry(EngineAdapter adapter) {
-        if (adapter.type().equals(config.defaultEngine()) || engines.provider(adapter.type()).inProcess().isPresent()) {
+        if (adapter.address().equals(config.defaultEngine()) || engines.provider(adapter.type()).inProcess().isPresent()) {
             return config.defaultModelName();
         }
         List<ModelInfo> models = adapter.listModels().await().atMost(HEALTH_TIMEOUT);

@@ -29,7 +29,58 @@ final class ConfigJsonCheck {
     }
 
     static void check(JsonNode root, Path file) {
-        new ConfigJsonCheck(file).group(root, InfercoreConfig.class, "");
+        ConfigJsonCheck check = new ConfigJsonCheck(file);
+        check.group(root, InfercoreConfig.class, "");
+        for (Method engine : InfercoreConfig.class.getMethods()) {
+            if (engine.getParameterCount() == 0 && root.path(snake(engine.getName())).has("instances")) {
+                check.instances(root.path(snake(engine.getName())), engine.getReturnType(), snake(engine.getName()));
+            }
+        }
+    }
+
+    /** Instance names a request can spell in {@code engine:instance/model}. */
+    static final java.util.regex.Pattern INSTANCE_NAME = java.util.regex.Pattern.compile("[a-z0-9-]+");
+
+    /**
+     * {@code <engine>.instances} ({@link InfercoreConfig.EngineInstance}): every name addressable,
+     * every instance with a {@code base_url}, and no server twice (an instance repeating another
+     * one's URL, or the engine's default {@code base_url}, would only split one server's breaker).
+     */
+    private void instances(JsonNode engine, Class<?> type, String engineKey) {
+        Map<String, String> urls = new java.util.LinkedHashMap<>();
+        String defaultUrl = engine.path("base_url").isTextual() ? engine.path("base_url").asText() : defaultBaseUrl(type);
+        if (defaultUrl != null && !defaultUrl.isBlank()) {
+            urls.put(normalizedUrl(defaultUrl), engineKey + ".base_url");
+        }
+        engine.path("instances").fields().forEachRemaining(e -> {
+            String key = engineKey + ".instances." + e.getKey();
+            if (!INSTANCE_NAME.matcher(e.getKey()).matches()) {
+                throw fail(key, "is not a valid instance name: use lower-case letters, digits and '-' (it is "
+                        + "written in model names as " + engineKey + ":<instance>/<model>)");
+            }
+            JsonNode url = e.getValue().path("base_url");
+            if (!url.isTextual() || url.asText().isBlank()) {
+                throw fail(key, "needs a base_url, the address of that server, e.g. {\"base_url\": \"http://gpu2:8000\"}");
+            }
+            String previous = urls.putIfAbsent(normalizedUrl(url.asText()), key + ".base_url");
+            if (previous != null) {
+                throw fail(key + ".base_url", "repeats " + url.asText() + ", already the URL of '" + previous
+                        + "'; each instance must be another server");
+            }
+        });
+    }
+
+    private static String defaultBaseUrl(Class<?> engineType) {
+        try {
+            io.smallrye.config.WithDefault d = engineType.getMethod("baseUrl").getAnnotation(io.smallrye.config.WithDefault.class);
+            return d == null ? null : d.value();
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    private static String normalizedUrl(String url) {
+        return url.strip().replaceAll("/+$", "").toLowerCase(java.util.Locale.ROOT);
     }
 
     private void group(JsonNode node, Class<?> type, String path) {
@@ -56,7 +107,11 @@ final class ConfigJsonCheck {
         if (node.isNull()) {
             throw fail(key, "must not be null");
         }
-        if (type instanceof ParameterizedType p && p.getRawType() == Map.class) {
+        if (type instanceof ParameterizedType p && p.getRawType() == Map.class
+                && p.getActualTypeArguments()[1] instanceof Class<?> group && group.isInterface()) {
+            expect(node.isObject(), key, "an object of names to objects", node);
+            node.fields().forEachRemaining(e -> value(e.getValue(), group, key + "." + e.getKey()));
+        } else if (type instanceof ParameterizedType p && p.getRawType() == Map.class) {
             expect(node.isObject(), key, "an object of names to strings", node);
             node.fields().forEachRemaining(e -> expect(e.getValue().isTextual(), key + "." + e.getKey(), "a string", e.getValue()));
         } else if (type instanceof ParameterizedType p && p.getRawType() == List.class) {

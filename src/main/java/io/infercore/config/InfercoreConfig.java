@@ -152,13 +152,32 @@ public interface InfercoreConfig {
         Duration breakerOpen();
     }
 
+    /**
+     * A further server of the same engine type ({@code ollama.instances.<name>}), addressed as
+     * {@code engine:name/model} (e.g. {@code ollama:gpu2/llama3.2}) or {@code engine_type: "ollama:gpu2"}.
+     * The engine's own {@code base_url} stays its default instance. Names are lower-case letters,
+     * digits and dashes; an instance's URL may not repeat another instance's or the default's. It
+     * uses the engine's {@code timeouts} (and, for vLLM, its {@code model_aliases}) but has its own
+     * breaker, and only its own {@code api_key}: the engine's key is never sent to another server.
+     */
+    interface EngineInstance {
+        /** Base URL of this server (required). */
+        String baseUrl();
+
+        /** Bearer token this server expects; never logged. */
+        Optional<String> apiKey();
+    }
+
     interface Ollama {
-        /** Base URL of the Ollama server. */
+        /** Base URL of the Ollama server: the default instance. */
         @WithDefault("http://localhost:11434")
         String baseUrl();
 
-        /** Timeouts for calls to Ollama. */
+        /** Timeouts for calls to Ollama (every instance). */
         Timeouts timeouts();
+
+        /** More Ollama servers by instance name, e.g. {@code {"gpu2": {"base_url": "http://b:11434"}}}; see {@link EngineInstance}. */
+        Map<String, EngineInstance> instances();
     }
 
     interface Vllm {
@@ -178,8 +197,11 @@ public interface InfercoreConfig {
         /** API key the vLLM server expects ({@code --api-key}); sent as a Bearer token, never logged. */
         Optional<String> apiKey();
 
-        /** Timeouts for calls to vLLM. */
+        /** Timeouts for calls to vLLM (every instance). */
         Timeouts timeouts();
+
+        /** More vLLM servers by instance name (one per GPU box); see {@link EngineInstance}. */
+        Map<String, EngineInstance> instances();
 
         /**
          * Program and leading arguments that start a vLLM server when {@link #baseUrl()} is absent;
@@ -197,8 +219,11 @@ public interface InfercoreConfig {
         /** API key the SGLang server expects ({@code --api-key}); sent as a Bearer token, never logged. */
         Optional<String> apiKey();
 
-        /** Timeouts for calls to SGLang. */
+        /** Timeouts for calls to SGLang (every instance). */
         Timeouts timeouts();
+
+        /** More SGLang servers by instance name; see {@link EngineInstance}. */
+        Map<String, EngineInstance> instances();
 
         /**
          * Program and leading arguments that start an SGLang server; the supervisor appends

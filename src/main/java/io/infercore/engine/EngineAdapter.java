@@ -26,6 +26,31 @@ public interface EngineAdapter {
 
     Set<Capability> capabilities();
 
+    /**
+     * The named instance this adapter talks to ({@code gpu2} of {@code ollama:gpu2}, from
+     * {@code <engine>.instances}); null for the engine's default instance (its {@code base_url}).
+     */
+    default String instance() {
+        return null;
+    }
+
+    /**
+     * How requests and listings name this adapter: {@link #type()} for the default instance,
+     * {@code type:instance} for a named one. Responses, metrics and health report this.
+     */
+    default String address() {
+        return instance() == null ? type() : type() + ':' + instance();
+    }
+
+    /**
+     * Adapters of the same engine for its named instances ({@code <engine>.instances}), by instance
+     * name; each has its own transport, so its own breaker. Empty for engines without instances.
+     * Only the default instance's adapter (the CDI bean) has them; {@link EngineRegistry} registers them.
+     */
+    default java.util.Map<String, EngineAdapter> namedInstances() {
+        return java.util.Map.of();
+    }
+
     /** Resolves a model name, failing with {@link ErrorKind#MODEL_NOT_FOUND} (and a hint) when the engine lacks it. */
     Uni<ModelInfo> resolveModel(String model);
 

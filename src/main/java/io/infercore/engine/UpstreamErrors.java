@@ -85,7 +85,7 @@ public final class UpstreamErrors {
         if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException
                 || (cause.getMessage() != null && cause.getMessage().toLowerCase(Locale.ROOT).contains("timeout"))) {
             return new InfercoreException(ErrorKind.UPSTREAM_TIMEOUT, engine + " at " + baseUrl
-                    + " did not answer in time (" + cause.getMessage() + "); raise " + engine + ".timeouts if the model is slow");
+                    + " did not answer in time (" + cause.getMessage() + "); raise " + EngineRegistry.engineOf(engine) + ".timeouts if the model is slow");
         }
         return new InfercoreException(ErrorKind.UPSTREAM_ERROR, engine + " at " + baseUrl + " failed: "
                 + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), null, failure);

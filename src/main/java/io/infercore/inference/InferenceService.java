@@ -66,7 +66,7 @@ public class InferenceService {
         Boolean thinking = draft.thinking() != null || run == null ? draft.thinking() : run.enableThinking();
         String engineType = blankToNull(target.engineType()) == null ? config.defaultEngine() : target.engineType();
         EngineAdapter adapter = engines.require(engineType);
-        probe.engine(adapter.type());
+        probe.engine(adapter.address());
         Capability needed = draft.isChat() ? Capability.CHAT : Capability.GENERATE;
         requireCapability(adapter, needed);
         if (draft.jsonSchema() != null) {
@@ -74,12 +74,12 @@ public class InferenceService {
         }
         if (draft.usesTools() && !adapter.supports(Capability.TOOLS)) {
             throw new InfercoreException(ErrorKind.UNSUPPORTED, "tools (function calling) are not supported by engine '"
-                    + adapter.type() + "'; use an engine that passes them through (" + toolEngines() + "), or send "
+                    + adapter.address() + "'; use an engine that passes them through (" + toolEngines() + "), or send "
                     + "the request without tools", "tools", null);
         }
         if (draft.logprobs() != null && !adapter.supports(Capability.LOGPROBS)) {
             throw new InfercoreException(ErrorKind.UNSUPPORTED, "logprobs (token log-probabilities) are not supported "
-                    + "by engine '" + adapter.type() + "'" + adapter.logprobsRefusal().map(why -> ": " + why).orElse("")
+                    + "by engine '" + adapter.address() + "'" + adapter.logprobsRefusal().map(why -> ": " + why).orElse("")
                     + "; use an engine that returns them (vllm, sglang), or send the request without logprobs",
                     "logprobs", null);
         }
@@ -98,7 +98,7 @@ public class InferenceService {
 
     public Uni<Completion> generate(Target target, GenerationRequest draft, RequestProbe probe) {
         return route(target, draft, probe).chain(r -> generation(r, probe)
-                .map(result -> new Completion(result, r.adapter().type(), r.request().model(),
+                .map(result -> new Completion(result, r.adapter().address(), r.request().model(),
                         r.request().jsonSchema() == null ? null
                                 : r.adapter().unenforcedKeywords(r.request().jsonSchema()).orElse(null))));
     }
@@ -110,8 +110,8 @@ public class InferenceService {
     public Uni<OpenStream> stream(Target target, GenerationRequest draft, RequestProbe probe) {
         return route(target, draft, probe).map(r -> {
             requireCapability(r.adapter(), Capability.STREAMING);
-            return new OpenStream(metrics.stream(probe, r.adapter().type(), r.request().model(),
-                    r.adapter().stream(r.request())), r.adapter().type(), r.request().model());
+            return new OpenStream(metrics.stream(probe, r.adapter().address(), r.request().model(),
+                    r.adapter().stream(r.request())), r.adapter().address(), r.request().model());
         });
     }
 
@@ -124,7 +124,7 @@ public class InferenceService {
         return route(target, draft, probe).chain(r -> Multi.createFrom().range(0, n)
                 .onItem().transformToUniAndConcatenate(i -> {
                     Routed choice = new Routed(r.adapter(), choice(r.request(), i));
-                    return generation(choice, probe).map(result -> new Completion(result, r.adapter().type(),
+                    return generation(choice, probe).map(result -> new Completion(result, r.adapter().address(),
                             r.request().model(), r.request().jsonSchema() == null ? null
                             : r.adapter().unenforcedKeywords(r.request().jsonSchema()).orElse(null)));
                 })
@@ -138,8 +138,8 @@ public class InferenceService {
             List<OpenStream> streams = new java.util.ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 GenerationRequest request = choice(r.request(), i);
-                streams.add(new OpenStream(Multi.createFrom().deferred(() -> metrics.stream(probe, r.adapter().type(),
-                        request.model(), r.adapter().stream(request))), r.adapter().type(), request.model()));
+                streams.add(new OpenStream(Multi.createFrom().deferred(() -> metrics.stream(probe, r.adapter().address(),
+                        request.model(), r.adapter().stream(request))), r.adapter().address(), request.model()));
             }
             return streams;
         });
@@ -155,7 +155,7 @@ public class InferenceService {
     }
 
     private Uni<GenerationResult> generation(Routed r, RequestProbe probe) {
-        return metrics.generation(probe, r.adapter().type(), r.request().model(), r.adapter().generate(r.request()));
+        return metrics.generation(probe, r.adapter().address(), r.request().model(), r.adapter().generate(r.request()));
     }
 
     /**
@@ -198,7 +198,7 @@ public class InferenceService {
             errors = List.copyOf(withCause);
         }
         return new StructuredResult(verdict.json(), result.text(), verdict.valid(), errors, attempts,
-                r.adapter().type(), r.request().model(), usage, result.finishReason(), null);
+                r.adapter().address(), r.request().model(), usage, result.finishReason(), null);
     }
 
     /**
@@ -232,17 +232,17 @@ public class InferenceService {
                     ? engines.inProcessType(config.defaultEngine()) : config.defaultEngine();
         }
         EngineAdapter adapter = engines.require(engineType);
-        probe.engine(adapter.type());
+        probe.engine(adapter.address());
         requireCapability(adapter, Capability.EMBEDDINGS);
         String resolved = model != null ? model : adapter.defaultEmbeddingModel().orElseThrow(() ->
-                InfercoreException.invalid("model_name", "Engine '" + adapter.type() + "' has no default embedding "
+                InfercoreException.invalid("model_name", "Engine '" + adapter.address() + "' has no default embedding "
                         + "model; set model_name to an embedding model it serves"));
         List<String> batch = List.copyOf(inputs);
-        return metrics.embedding(probe, adapter.type(), resolved, adapter.embed(resolved, batch)).map(result -> {
+        return metrics.embedding(probe, adapter.address(), resolved, adapter.embed(resolved, batch)).map(result -> {
             checkVectors(adapter, result, batch.size());
             String served = result.model() == null ? resolved : result.model();
             probe.model(served);
-            return new EmbeddingCompletion(result, adapter.type(), served);
+            return new EmbeddingCompletion(result, adapter.address(), served);
         });
     }
 
@@ -272,22 +272,22 @@ public class InferenceService {
                     + "embedded reranker", "model_name", null);
         }
         EngineAdapter adapter = engines.require(engineType == null ? config.defaultEngine() : engineType);
-        probe.engine(adapter.type());
+        probe.engine(adapter.address());
         if (!adapter.supports(Capability.RERANK)) {
-            throw new InfercoreException(ErrorKind.UNSUPPORTED, "Engine '" + adapter.type() + "' does not rerank; "
+            throw new InfercoreException(ErrorKind.UNSUPPORTED, "Engine '" + adapter.address() + "' does not rerank; "
                     + "engines that rerank: " + rerankers + " (serving a reranking model, e.g. BAAI/bge-reranker-v2-m3)",
                     "engine_type", null);
         }
         if (model == null) {
             throw InfercoreException.invalid("model_name", "model_name is required: the reranking model that engine '"
-                    + adapter.type() + "' serves");
+                    + adapter.address() + "' serves");
         }
         List<String> batch = List.copyOf(documents);
         return metrics.engineCall(probe, adapter.rerank(model, query, batch, topN)).map(result -> {
             checkScores(adapter, result, batch.size(), topN);
             String served = result.model() == null ? model : result.model();
             probe.model(served);
-            return new RerankCompletion(result, adapter.type(), served);
+            return new RerankCompletion(result, adapter.address(), served);
         });
     }
 
@@ -316,7 +316,7 @@ public class InferenceService {
         int expected = topN == null ? documents : Math.min(topN, documents);
         if (result.results().size() != expected
                 || result.results().stream().anyMatch(r -> r.index() < 0 || r.index() >= documents)) {
-            throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, "Engine '" + adapter.type() + "' returned "
+            throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, "Engine '" + adapter.address() + "' returned "
                     + result.results().size() + " scores for " + expected + " expected, or an index outside the documents");
         }
     }
@@ -325,7 +325,7 @@ public class InferenceService {
     private static void checkVectors(EngineAdapter adapter, EmbeddingResult result, int expected) {
         if (result.embeddings().size() != expected
                 || result.embeddings().stream().anyMatch(v -> v == null || v.length != result.dimensions())) {
-            throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, "Engine '" + adapter.type() + "' returned "
+            throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, "Engine '" + adapter.address() + "' returned "
                     + result.embeddings().size() + " vectors for " + expected + " inputs, or vectors whose length is not "
                     + result.dimensions());
         }
@@ -369,7 +369,7 @@ public class InferenceService {
 
     private static void requireCapability(EngineAdapter adapter, Capability capability) {
         if (!adapter.supports(capability)) {
-            throw new InfercoreException(ErrorKind.UNSUPPORTED, "Engine '" + adapter.type() + "' does not support "
+            throw new InfercoreException(ErrorKind.UNSUPPORTED, "Engine '" + adapter.address() + "' does not support "
                     + capability.name().toLowerCase().replace('_', ' '));
         }
     }

@@ -26,8 +26,9 @@ import java.util.function.Supplier;
  * The inference meters ({@code infercore_*} on {@code /q/metrics}, listed in the README) and the
  * wrappers {@link io.infercore.inference.InferenceService} puts around every engine call. Engine
  * meters are labelled by {@code engine} and {@code model} only; request meters also by
- * {@code route} and {@code status}. Every label takes a bounded set of values: engine types,
- * routes and statuses are fixed sets, models go through {@link ModelLabels}.
+ * {@code route} and {@code status}. Every label takes a bounded set of values: engines (types, and
+ * the configured named instances such as {@code ollama:gpu2}), routes and statuses are fixed sets,
+ * models go through {@link ModelLabels}.
  */
 @ApplicationScoped
 public class InferenceMetrics {

@@ -20,6 +20,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         // OpenAI-compatible API: replies, chunks, model list (written by Replies with the app's ObjectMapper)
         "io.infercore.api.openai.OpenAiReplies",
         "io.infercore.api.openai.ModelRouter$Listed",
+        // Engine instances' health (GET /api/v1/health, written by Replies)
+        "io.infercore.health.EngineInstancesHealth$InstanceHealth",
         // Anthropic Messages API replies (written by Replies); the Responses API writes JSON trees, which need none
         "io.infercore.api.anthropic.AnthropicReplies",
         // Ollama wire records (NDJSON read and written with the app's ObjectMapper)

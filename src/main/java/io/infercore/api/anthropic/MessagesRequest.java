@@ -31,7 +31,7 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @Schema(name = "AnthropicMessagesRequest", description = "Anthropic Messages API request")
 public record MessagesRequest(
-        @Schema(description = "Model id from GET /v1/models, or engine/model; default: default_model_name") String model,
+        @Schema(description = "Model id from GET /v1/models, engine/model or engine:instance/model; default: default_model_name") String model,
         @Schema(description = "A string, or a list of {type: text, text} blocks") JsonNode system,
         @Schema(description = "Turns of role user or assistant; content is a string or a list of text, tool_use "
                 + "and tool_result blocks", required = true) List<Message> messages,

@@ -31,7 +31,7 @@ final class OllamaRequests {
     @JsonIgnoreProperties(ignoreUnknown = true)
     @Schema(name = "OllamaChatRequest", description = "Ollama chat request")
     public record Chat(
-            @Schema(description = "Model name from GET /api/tags, a run_id, or engine/model") String model,
+            @Schema(description = "Model name from GET /api/tags, a run_id, engine/model or engine:instance/model") String model,
             @Schema(description = "[{role, content, thinking?, tool_calls?}]") List<Message> messages,
             @Schema(description = "Functions the model may call: [{type: function, function: {name, description, "
                     + "parameters}}]") JsonNode tools,

@@ -22,7 +22,7 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @Schema(name = "OpenAiChatCompletionRequest", description = "OpenAI chat completion request")
 public record ChatCompletionRequest(
-        @Schema(description = "Model id from GET /v1/models, or engine/model (e.g. ollama/llama3.2); "
+        @Schema(description = "Model id from GET /v1/models, engine/model (e.g. ollama/llama3.2) or engine:instance/model (ollama:gpu2/llama3.2); "
                 + "default: default_model_name") String model,
         @Schema(description = "Conversation; content is a string or a list of text parts", required = true)
         List<Message> messages,

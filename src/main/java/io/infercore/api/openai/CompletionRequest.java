@@ -16,7 +16,7 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @Schema(name = "OpenAiCompletionRequest", description = "OpenAI text completion request")
 public record CompletionRequest(
-        @Schema(description = "Model id from GET /v1/models, or engine/model; default: default_model_name") String model,
+        @Schema(description = "Model id from GET /v1/models, engine/model or engine:instance/model; default: default_model_name") String model,
         @Schema(description = "Text to continue: a string, or a list holding one string", required = true) JsonNode prompt,
         @Schema(description = "true: text/event-stream of text_completion chunks, ending data: [DONE]") Boolean stream,
         @Schema(description = "{include_usage: true} adds a usage chunk (choices: []) before [DONE]") OpenAiParams.StreamOptions streamOptions,

@@ -13,7 +13,7 @@ import java.util.List;
 @Schema(name = "OpenAiEmbeddingRequest", description = "OpenAI embedding request")
 public record EmbeddingRequest(
         @Schema(description = "A string or a list of strings; token ids are not supported", required = true) JsonNode input,
-        @Schema(description = "Embedding model id, or engine/model; default: the embedded all-minilm-l6-v2") String model,
+        @Schema(description = "Embedding model id, engine/model or engine:instance/model; default: the embedded all-minilm-l6-v2") String model,
         @Schema(description = "float (default) or base64 (little-endian float32)") String encodingFormat,
         @Schema(description = "Must equal the model's dimensions when set (384 for all-minilm-l6-v2)") Integer dimensions) {
 

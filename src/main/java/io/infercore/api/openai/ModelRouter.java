@@ -27,11 +27,15 @@ import java.util.Map;
  * found from the name:
  * <ol>
  *   <li>{@code engine/model} whose prefix is a registered engine type (e.g. {@code ollama/llama3.2})
- *       picks that engine; other slashes are part of the name ({@code Qwen/Qwen2-0.5B-Instruct});</li>
+ *       picks that engine's default instance, {@code engine:instance/model} ({@code ollama:gpu2/llama3.2})
+ *       one of its named instances ({@code <engine>.instances}; an unknown one is a 404 naming them);
+ *       other slashes are part of the name ({@code Qwen/Qwen2-0.5B-Instruct});</li>
  *   <li>{@code default_model_name} (and the embedded embedding model) go to the embedded {@code llamacpp}
  *       engine, which serves them in-process;</li>
- *   <li>otherwise the first engine, in engine-type order, whose model list holds the name (an Ollama
- *       {@code x} also matches {@code x:latest}); engines that cannot be reached are skipped;</li>
+ *   <li>otherwise the first engine, in engine-type order, whose default instance lists the name (an
+ *       Ollama {@code x} also matches {@code x:latest}); engines that cannot be reached are skipped, and
+ *       named instances are never picked by a plain name: they list their models as
+ *       {@code engine:instance/model};</li>
  *   <li>no engine lists it: 404 naming the fix.</li>
  * </ol>
  * A supervised run is addressed by its {@code run_id} too (checked first), and the listing shows
@@ -89,9 +93,15 @@ public class ModelRouter {
             }
         }
         int slash = model.indexOf('/');
-        if (slash > 0 && engines.types().contains(model.substring(0, slash))) {
+        if (slash > 0 && engines.isAddress(model.substring(0, slash))) {
+            String address = model.substring(0, slash);
             String name = model.substring(slash + 1);
-            return Uni.createFrom().item(new Target(model.substring(0, slash), name.isBlank() ? null : name, null));
+            try {
+                engines.require(address); // an unknown instance: 404 naming the engine's instances
+            } catch (InfercoreException e) {
+                return Uni.createFrom().failure(new InfercoreException(e.kind(), e.getMessage(), "model", null));
+            }
+            return Uni.createFrom().item(new Target(address, name.isBlank() ? null : name, null));
         }
         if (model.equals(config.defaultModelName()) || model.equals(config.defaultEmbeddingModel())) {
             return Uni.createFrom().item(new Target(engines.inProcessType(config.defaultEngine()), model, null));
@@ -122,8 +132,12 @@ public class ModelRouter {
                 .orElse(engines.types().stream().findFirst().orElse("engine"));
     }
 
+    /** The first default instance listing {@code model}: a plain name never goes to a named instance. */
     private Target find(Map<String, List<ModelInfo>> byEngine, String model) {
         for (Map.Entry<String, List<ModelInfo>> e : byEngine.entrySet()) {
+            if (isNamedInstance(e.getKey())) {
+                continue;
+            }
             var provider = engines.provider(e.getKey());
             if (e.getValue().stream().anyMatch(m -> provider.sameModel(m.name(), model))) {
                 return new Target(e.getKey(), model, null);
@@ -150,6 +164,10 @@ public class ModelRouter {
             }
             byEngine.forEach((type, models) -> {
                 for (ModelInfo m : models) {
+                    if (isNamedInstance(type)) { // type is ollama:gpu2: its models are reached only by prefix
+                        byId.putIfAbsent(type + "/" + m.name(), new Listed(type + "/" + m.name(), type));
+                        continue;
+                    }
                     Listed plain = byId.get(m.name());
                     if (plain == null) {
                         byId.put(m.name(), new Listed(m.name(), type));
@@ -169,7 +187,7 @@ public class ModelRouter {
      * running must not make the embedded models unreachable.
      */
     private Uni<Map<String, List<ModelInfo>>> listings() {
-        List<EngineAdapter> adapters = new ArrayList<>(engines.all());
+        List<EngineAdapter> adapters = new ArrayList<>(engines.instances());
         if (adapters.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
@@ -177,7 +195,7 @@ public class ModelRouter {
         return Uni.join().all(calls).andFailFast().map(lists -> {
             Map<String, List<ModelInfo>> byEngine = new LinkedHashMap<>();
             for (int i = 0; i < adapters.size(); i++) {
-                byEngine.put(adapters.get(i).type(), lists.get(i));
+                byEngine.put(adapters.get(i).address(), lists.get(i));
             }
             return byEngine;
         });
@@ -188,9 +206,13 @@ public class ModelRouter {
                 .ifNoItem().after(LIST_TIMEOUT).fail()
                 .onItem().ifNull().continueWith(List::of)
                 .onFailure().recoverWithItem(t -> {
-                    LOG.debugf("Engine '%s' did not list its models (%s); skipped", adapter.type(), t.getMessage());
+                    LOG.debugf("Engine '%s' did not list its models (%s); skipped", adapter.address(), t.getMessage());
                     return List.of();
                 });
+    }
+
+    private static boolean isNamedInstance(String address) {
+        return address.indexOf(':') >= 0;
     }
 
     private static boolean isLive(Supervisor.RunRoute run) {

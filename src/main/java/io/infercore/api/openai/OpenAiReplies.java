@@ -171,10 +171,10 @@ public final class OpenAiReplies {
 
     @Schema(name = "OpenAiModel", description = "A servable model")
     public record ModelCard(
-            @Schema(description = "What to send as model; engine/name when an earlier engine has the same name") String id,
+            @Schema(description = "What to send as model; engine/name when an earlier engine has the same name, engine:instance/name for a named instance") String id,
             @Schema(description = "model") String object,
             @Schema(description = "Unix time in seconds of the listing") long created,
-            @Schema(description = "Engine that serves it: llamacpp, ollama, sglang or vllm") String ownedBy) {
+            @Schema(description = "Engine that serves it: llamacpp, ollama, sglang or vllm, or a named instance of one (ollama:gpu2)") String ownedBy) {
         static ModelCard of(ModelRouter.Listed m, long created) {
             return new ModelCard(m.id(), "model", created, m.ownedBy());
         }

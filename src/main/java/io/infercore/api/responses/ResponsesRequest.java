@@ -29,7 +29,7 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @Schema(name = "OpenAiResponsesRequest", description = "OpenAI Responses API request")
 public record ResponsesRequest(
-        @Schema(description = "Model id from GET /v1/models, or engine/model; default: default_model_name") String model,
+        @Schema(description = "Model id from GET /v1/models, engine/model or engine:instance/model; default: default_model_name") String model,
         @Schema(description = "A string (one user message) or a list of items: messages {role, content}, "
                 + "function_call and function_call_output", required = true) JsonNode input,
         @Schema(description = "A system message put before the conversation; not carried over by "

@@ -113,7 +113,7 @@ public final class CallPolicy {
         }
         return new InfercoreException(last.kind(), last.getMessage() + " (" + endpoint.engine()
                 + " calls are refused for " + human(endpoint.breakerOpen()) + " after " + endpoint.breakerFailures()
-                + " failed in a row; " + endpoint.engine() + ".timeouts.breaker_open)");
+                + " failed in a row; " + endpoint.engineType() + ".timeouts.breaker_open)");
     }
 
     /**
@@ -147,7 +147,7 @@ public final class CallPolicy {
 
     InfercoreException timeout(String what, String key) {
         return UpstreamErrors.fromTransport(endpoint.engine(), endpoint.displayUrl(),
-                new TimeoutException(what + " (" + endpoint.engine() + ".timeouts." + key + ")"));
+                new TimeoutException(what + " (" + endpoint.engineType() + ".timeouts." + key + ")"));
     }
 
     static String human(Duration d) {

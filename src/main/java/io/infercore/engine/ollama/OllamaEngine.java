@@ -48,7 +48,9 @@ public class OllamaEngine implements EngineAdapter {
 
     public static final String TYPE = "ollama";
 
+    private final String instance;
     private final String baseUrl;
+    private final String apiKey;
     private final InfercoreConfig.Timeouts timeouts;
     private final EngineHttp http;
     private final ObjectMapper mapper;
@@ -62,21 +64,46 @@ public class OllamaEngine implements EngineAdapter {
     @Inject
     EndpointRegistry registry;
 
+    /** The adapters of {@code ollama.instances}, by instance name (only on the default instance's adapter). */
+    private Map<String, EngineAdapter> named = Map.of();
+
     @Inject
     public OllamaEngine(InfercoreConfig config, Vertx vertx, ObjectMapper mapper) {
         this(config.ollama().baseUrl(), config.ollama().timeouts(), vertx, mapper);
+        Map<String, EngineAdapter> instances = new java.util.TreeMap<>();
+        config.ollama().instances().forEach((name, at) -> instances.put(name, new OllamaEngine(name, at.baseUrl(),
+                at.apiKey().orElse(null), config.ollama().timeouts(), mapper)));
+        this.named = Map.copyOf(instances);
     }
 
     /** An engine for another Ollama server (e.g. one the supervisor started); {@link #close()} it when done. */
     public OllamaEngine(String baseUrl, InfercoreConfig.Timeouts timeouts, Vertx vertx, ObjectMapper mapper) {
+        this(null, baseUrl, null, timeouts, mapper);
+    }
+
+    /** The adapter of the named instance {@code instance} ({@code ollama.instances.<instance>}), or of the default when null. */
+    private OllamaEngine(String instance, String baseUrl, String apiKey, InfercoreConfig.Timeouts timeouts,
+                         ObjectMapper mapper) {
+        this.instance = instance;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.apiKey = apiKey;
         this.timeouts = timeouts;
         this.http = server(this.baseUrl);
         this.mapper = mapper;
     }
 
     private EngineHttp server(String url) {
-        return new EngineHttp(RemoteEndpoint.of(TYPE, Optional.of(url), Optional.empty(), timeouts));
+        return new EngineHttp(RemoteEndpoint.of(address(), Optional.of(url), Optional.ofNullable(apiKey), timeouts));
+    }
+
+    @Override
+    public String instance() {
+        return instance;
+    }
+
+    @Override
+    public Map<String, EngineAdapter> namedInstances() {
+        return named;
     }
 
     /** A replica of a supervised run serving {@code model}, counted in flight until closed; empty: the configured server. */
@@ -180,8 +207,8 @@ public class OllamaEngine implements EngineAdapter {
                     }
                     return version();
                 })
-                .map(v -> new EngineHealth(TYPE, true, baseUrl, "Ollama " + v + " is running"))
-                .onFailure().recoverWithItem(t -> new EngineHealth(TYPE, false, baseUrl, http.transportError(t).getMessage()));
+                .map(v -> new EngineHealth(address(), true, baseUrl, "Ollama " + v + " is running"))
+                .onFailure().recoverWithItem(t -> new EngineHealth(address(), false, baseUrl, http.transportError(t).getMessage()));
     }
 
     // ---- model management (used by the supervisor) -------------------------------------------
@@ -259,7 +286,7 @@ public class OllamaEngine implements EngineAdapter {
             return mapper.readValue(json, type);
         } catch (JsonProcessingException e) {
             String shown = json.length() > 200 ? json.substring(0, 200) + "..." : json;
-            throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, "ollama at " + baseUrl + " answered something we "
+            throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, address() + " at " + baseUrl + " answered something we "
                     + "could not read (" + e.getOriginalMessage() + "): " + shown);
         }
     }

@@ -75,11 +75,44 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
 
     private volatile Remote remote;
     private final Map<String, Remote> runRemotes = new ConcurrentHashMap<>();
+    private String instance;
+    private Map<String, EngineAdapter> named = Map.of();
 
     /** Points the adapter at {@code endpoint} (a new HTTP client; the model cache is dropped). */
     protected final void configure(RemoteEndpoint endpoint) {
         remote = new Remote(endpoint);
         runRemotes.clear();
+    }
+
+    /** Makes this adapter the named instance {@code name} of its engine ({@code <engine>.instances.<name>}). */
+    protected final void nameInstance(String name) {
+        this.instance = name;
+    }
+
+    /**
+     * Adapters for {@code instances} ({@code <engine>.instances}), each built by {@code factory} from
+     * its endpoint: this one's timeouts and breaker settings, the instance's URL and only its own key.
+     */
+    protected final void configureInstances(Map<String, io.infercore.config.InfercoreConfig.EngineInstance> instances,
+                                            java.util.function.Function<RemoteEndpoint, OpenAiCompatibleEngine> factory) {
+        Map<String, EngineAdapter> built = new java.util.TreeMap<>();
+        instances.forEach((name, at) -> {
+            RemoteEndpoint base = endpoint().withBaseUrl(at.baseUrl()).withApiKey(at.apiKey().orElse(null));
+            OpenAiCompatibleEngine engine = factory.apply(base.withEngine(type() + ':' + name));
+            engine.nameInstance(name);
+            built.put(name, engine);
+        });
+        named = Map.copyOf(built);
+    }
+
+    @Override
+    public String instance() {
+        return instance;
+    }
+
+    @Override
+    public Map<String, EngineAdapter> namedInstances() {
+        return named;
     }
 
     /** The configured server ({@code base_url}); runs may live elsewhere, see {@link #remoteFor(String)}. */
@@ -240,14 +273,14 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
     public Uni<EngineHealth> health() {
         RemoteEndpoint endpoint = endpoint();
         if (!endpoint.configured()) {
-            return Uni.createFrom().item(new EngineHealth(type(), false, endpoint.displayUrl(),
+            return Uni.createFrom().item(new EngineHealth(address(), false, endpoint.displayUrl(),
                     endpoint.notConfigured().getMessage()));
         }
         return http().get(healthPath(), probeTimeout())
-                .map(response -> new EngineHealth(type(), response.statusCode() == 200, endpoint.baseUrl(),
+                .map(response -> new EngineHealth(address(), response.statusCode() == 200, endpoint.baseUrl(),
                         response.statusCode() == 200 ? "ready" : "GET " + healthPath() + " answered "
                                 + response.statusCode() + " at " + endpoint.baseUrl() + " (starting or failed)"))
-                .onFailure().recoverWithItem(t -> new EngineHealth(type(), false, endpoint.baseUrl(),
+                .onFailure().recoverWithItem(t -> new EngineHealth(address(), false, endpoint.baseUrl(),
                         http().transportError(t).getMessage()));
     }
 
@@ -285,7 +318,7 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
         return server.http().getJson("/v1/models", probeTimeout()).map(answer -> {
             if (!answer.path("data").isArray()) {
                 String shown = answer.toString();
-                throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, type() + " at " + server.http().endpoint().displayUrl()
+                throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, address() + " at " + server.http().endpoint().displayUrl()
                         + " answered GET /v1/models without a data list: "
                         + (shown.length() > 300 ? shown.substring(0, 300) + "..." : shown));
             }
@@ -310,7 +343,7 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
 
     private InfercoreException notServed(Remote server, String requested, String wanted, List<ModelInfo> models) {
         String alias = wanted.equals(requested) ? "" : " (alias of '" + wanted + "')";
-        return InfercoreException.modelNotFound(type() + " at " + server.http().endpoint().baseUrl() + " does not serve model '"
+        return InfercoreException.modelNotFound(address() + " at " + server.http().endpoint().baseUrl() + " does not serve model '"
                 + requested + "'" + alias + "; it serves " + models.stream().map(ModelInfo::name).toList()
                 + ". The server serves only the model it was started with: use one of those names, or start a server "
                 + "for this model (" + UpstreamErrors.startHint(type()).replaceFirst("^start it with ", "") + ")");

@@ -46,6 +46,20 @@ public record RemoteEndpoint(String engine, String baseUrl, String apiKey,
         return new RemoteEndpoint(engine, url, apiKey, connect, firstToken, total, retries, breakerFailures, breakerOpen);
     }
 
+    /** The same server settings under another engine name ({@code ollama:gpu2} for a named instance). */
+    public RemoteEndpoint withEngine(String name) {
+        return new RemoteEndpoint(name, baseUrl, apiKey, connect, firstToken, total, retries, breakerFailures, breakerOpen);
+    }
+
+    /**
+     * The engine type, whose config keys ({@code <type>.timeouts.*}) govern this endpoint:
+     * {@link #engine()} without a named instance's {@code :instance}.
+     */
+    public String engineType() {
+        int colon = engine.indexOf(':');
+        return colon < 0 ? engine : engine.substring(0, colon);
+    }
+
     public RemoteEndpoint withApiKey(String key) {
         return new RemoteEndpoint(engine, baseUrl, key, connect, firstToken, total, retries, breakerFailures, breakerOpen);
     }

@@ -63,6 +63,7 @@ public class SglangEngine extends OpenAiCompatibleEngine {
     void init() {
         var sglang = config.sglang();
         setUp(RemoteEndpoint.of(TYPE, Optional.of(sglang.baseUrl()), sglang.apiKey(), sglang.timeouts()));
+        configureInstances(sglang.instances(), SglangEngine::at);
     }
 
     private void setUp(RemoteEndpoint endpoint) {

@@ -72,6 +72,7 @@ public class VllmEngine extends OpenAiCompatibleEngine {
         var vllm = config.vllm();
         configure(RemoteEndpoint.of(TYPE, vllm.baseUrl(), vllm.apiKey(), vllm.timeouts()));
         aliases = Map.copyOf(vllm.modelAliases());
+        configureInstances(vllm.instances(), endpoint -> at(endpoint, aliases));
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Maps OpenAI's single {@code model} string onto infercore's {@link Target} (engine + model), and
@@ -55,12 +56,27 @@ public class ModelRouter {
      * costing a refused connection each time). Only hits are served from it: a name it lacks
      * always triggers a fresh listing, so a newly pulled model is found at once.
      */
-    static final Duration ROUTE_CACHE_TTL = Duration.ofSeconds(2);
+    public static final Duration ROUTE_CACHE_TTL = Duration.ofSeconds(2);
+    /**
+     * How long an expired listing may still answer a hit while a fresh one is being fetched.
+     * Past {@link #ROUTE_CACHE_TTL} a hit is answered from the old listing at once and one
+     * listing is started in the background, instead of every request that arrives while the
+     * engines are asked waiting for (and, before, each starting) its own listing: at 2,000 req/s
+     * that wait put every expiry into the p99 (docs/BENCHMARKS.md). Past this bound, the request
+     * waits for the fresh listing.
+     */
+    static final Duration STALE_HIT_LIMIT = Duration.ofSeconds(30);
 
+    /** {@code atNanos}: when the listing was started (not when it ended), so an answer is never older than it says. */
     private record Listing(Map<String, List<ModelInfo>> byEngine, long atNanos) {
     }
 
+    /** The listing in flight, shared by everyone who needs one meanwhile. */
+    private record Refresh(Uni<Listing> listing) {
+    }
+
     private volatile Listing lastListing;
+    private final AtomicReference<Refresh> refreshing = new AtomicReference<>();
 
     @Inject
     EngineRegistry engines;
@@ -106,16 +122,26 @@ public class ModelRouter {
         if (model.equals(config.defaultModelName()) || model.equals(config.defaultEmbeddingModel())) {
             return Uni.createFrom().item(new Target(engines.inProcessType(config.defaultEngine()), model, null));
         }
+        long arrived = System.nanoTime();
         Listing recent = lastListing;
-        if (recent != null && System.nanoTime() - recent.atNanos() < ROUTE_CACHE_TTL.toNanos()) {
+        if (recent != null && arrived - recent.atNanos() < STALE_HIT_LIMIT.toNanos()) {
             Target hit = find(recent.byEngine(), model);
             if (hit != null) {
+                if (arrived - recent.atNanos() >= ROUTE_CACHE_TTL.toNanos()) {
+                    refresh().subscribe().with(fresh -> { }, failure -> { }); // for the next requests; this one does not wait
+                }
                 return Uni.createFrom().item(hit);
             }
         }
-        return listings().map(byEngine -> {
-            lastListing = new Listing(byEngine, System.nanoTime());
-            Target found = find(byEngine, model);
+        // A name the listing lacks (or no recent listing): wait for one that started after this
+        // request arrived, so a model pulled a moment ago is found; a listing already in flight
+        // is joined, and only if it started earlier and lacks the name is another one asked for.
+        return refresh().chain(listing -> {
+            Target found = find(listing.byEngine(), model);
+            return found != null || listing.atNanos() >= arrived ? Uni.createFrom().item(listing)
+                    : refresh();
+        }).map(listing -> {
+            Target found = find(listing.byEngine(), model);
             if (found != null) {
                 return found;
             }
@@ -179,6 +205,38 @@ public class ModelRouter {
             });
             return List.copyOf(byId.values());
         });
+    }
+
+    /**
+     * A fresh listing, remembered for routing; at most one at a time: whoever asks while one is
+     * in flight gets that one (its engines are asked once for all of them).
+     */
+    private Uni<Listing> refresh() {
+        Refresh current = refreshing.get();
+        if (current != null) {
+            return current.listing();
+        }
+        long started = System.nanoTime();
+        AtomicReference<Refresh> self = new AtomicReference<>();
+        Uni<Listing> listing = listings()
+                .map(byEngine -> new Listing(byEngine, started))
+                .invoke(this::remember)
+                .eventually(() -> refreshing.compareAndSet(self.get(), null))
+                .memoize().indefinitely();
+        Refresh mine = new Refresh(listing);
+        self.set(mine);
+        if (refreshing.compareAndSet(null, mine)) {
+            return listing;
+        }
+        Refresh other = refreshing.get(); // another request started one between the two reads
+        return other != null ? other.listing() : listing;
+    }
+
+    private void remember(Listing fresh) {
+        Listing last = lastListing;
+        if (last == null || last.atNanos() <= fresh.atNanos()) {
+            lastListing = fresh;
+        }
     }
 
     /**

@@ -39,7 +39,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public abstract class OpenAiCompatibleEngine implements EngineAdapter {
 
-    private static final long MODELS_TTL_NANOS = Duration.ofSeconds(5).toNanos();
+    /** How long a server's {@code GET /v1/models} answer is reused. */
+    public static final Duration MODELS_TTL = Duration.ofSeconds(5);
+    private static final long MODELS_TTL_NANOS = MODELS_TTL.toNanos();
 
     /** One server: its HTTP client, the routes built on it, and the models it serves (cached briefly). */
     protected static final class Remote {
@@ -47,6 +49,9 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
         private final OpenAiChat chat;
         private final OpenAiCompletions completions;
         private volatile ServedModels served;
+        /** The {@code GET /v1/models} in flight, shared by every caller meanwhile. */
+        private final java.util.concurrent.atomic.AtomicReference<Uni<ServedModels>> fetching =
+                new java.util.concurrent.atomic.AtomicReference<>();
 
         Remote(RemoteEndpoint endpoint) {
             this.http = new EngineHttp(endpoint);
@@ -63,6 +68,7 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
         }
     }
 
+    /** {@code fetchedAt}: when the request was sent, so an answer is never younger than it says. */
     private record ServedModels(List<ModelInfo> models, long fetchedAt) {
     }
 
@@ -310,12 +316,30 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
         return endpoint().connect().plusSeconds(5);
     }
 
+    /**
+     * The server's model list, reused for {@link #MODELS_TTL}. One request at a time per server:
+     * callers that need a list while one is being fetched share it (a burst arriving as the list
+     * expires asks the server once). {@code refresh}: the cached list lacked a name, so the answer
+     * must come from a request sent after this call (a model loaded a moment ago is then found).
+     */
     private Uni<List<ModelInfo>> models(Remote server, boolean refresh) {
+        long now = System.nanoTime();
         ServedModels cached = server.served;
-        if (!refresh && cached != null && System.nanoTime() - cached.fetchedAt() < MODELS_TTL_NANOS) {
+        if (!refresh && cached != null && now - cached.fetchedAt() < MODELS_TTL_NANOS) {
             return Uni.createFrom().item(cached.models());
         }
-        return server.http().getJson("/v1/models", probeTimeout()).map(answer -> {
+        return fetchShared(server).chain(answer -> !refresh || answer.fetchedAt() - now >= 0
+                ? Uni.createFrom().item(answer) : fetchShared(server)).map(ServedModels::models);
+    }
+
+    private Uni<ServedModels> fetchShared(Remote server) {
+        Uni<ServedModels> current = server.fetching.get();
+        if (current != null) {
+            return current;
+        }
+        long sent = System.nanoTime();
+        java.util.concurrent.atomic.AtomicReference<Uni<ServedModels>> self = new java.util.concurrent.atomic.AtomicReference<>();
+        Uni<ServedModels> fetch = server.http().getJson("/v1/models", probeTimeout()).map(answer -> {
             if (!answer.path("data").isArray()) {
                 String shown = answer.toString();
                 throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, address() + " at " + server.http().endpoint().displayUrl()
@@ -325,9 +349,16 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
             List<ModelInfo> models = new ArrayList<>();
             answer.path("data").forEach(card -> models.add(new ModelInfo(card.path("id").asText(),
                     card.path("max_model_len").asInt(0))));
-            server.served = new ServedModels(List.copyOf(models), System.nanoTime());
-            return models;
-        });
+            ServedModels served = new ServedModels(List.copyOf(models), sent);
+            server.served = served;
+            return served;
+        }).eventually(() -> server.fetching.compareAndSet(self.get(), null)).memoize().indefinitely();
+        self.set(fetch);
+        if (server.fetching.compareAndSet(null, fetch)) {
+            return fetch;
+        }
+        Uni<ServedModels> other = server.fetching.get(); // another caller started one between the two reads
+        return other != null ? other : fetch;
     }
 
     private static ModelInfo find(List<ModelInfo> models, String requested, String wanted) {

@@ -1,5 +1,6 @@
 package io.infercore.supervisor;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.infercore.catalog.GgufSource;
 
 import java.util.Map;
@@ -19,12 +20,15 @@ import java.util.Map;
  * @param attachUrl    for {@link RunMode#ATTACHED}: the configured server
  * @param instance     the named instance of the engine the run lives on ({@code gpu2} of
  *                     {@code ollama:gpu2}, from {@code <engine>.instances}); null: the default one.
- *                     Persisted, so a restarted gateway finds the run on the same server again.
+ *                     Persisted, so a restarted gateway finds the run on the same server again;
+ *                     left out when null, so plans of the default instance (state files, the
+ *                     plan annotation of Kubernetes Deployments) read as they did before.
  */
 public record LaunchPlan(String engineType, RunMode mode, String modelId, String size, String modelType,
                          String modelName, String modelSource, GgufSource gguf, String quantization,
                          String loadFormat, int nGpu, int replicas, Boolean enableThinking,
-                         Map<String, Object> engineArgs, String attachUrl, String instance) {
+                         Map<String, Object> engineArgs, String attachUrl,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String instance) {
 
     public LaunchPlan {
         engineArgs = engineArgs == null ? Map.of() : Map.copyOf(engineArgs);

@@ -121,7 +121,7 @@ function fill(card, run) {
       h('h3', { class: 'card-title', id: titleId, text: run.model_name || run.model_id }),
       h('div', { class: 'badges' },
         statusBadge(run.status),
-        h('span', { class: 'chip', text: ENGINE_LABELS[run.engine_type] || run.engine_type }),
+        h('span', { class: 'chip', text: engineLabel(run) }),
         run.model_type === 'embedding' ? h('span', { class: 'chip', i18n: 'model.type.embedding' }) : null,
         builtin ? h('span', { class: 'chip', i18n: 'running.builtin' }) : null)),
     h('dl', { class: 'facts facts-grid' },
@@ -226,4 +226,11 @@ async function stop(run, card, button) {
   card.classList.remove('busy');
   await refreshRunning();
   if (!document.activeElement || document.activeElement === document.body) document.getElementById('refresh-runs').focus();
+}
+
+/** The engine chip: its label, and the named instance the run lives on (engine_type "ollama:gpu2", instance "gpu2"). */
+function engineLabel(run) {
+  const engine = run.instance ? run.engine_type.slice(0, run.engine_type.length - run.instance.length - 1) : run.engine_type;
+  const label = ENGINE_LABELS[engine] || engine;
+  return run.instance ? `${label} · ${run.instance}` : label;
 }

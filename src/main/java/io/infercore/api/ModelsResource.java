@@ -152,7 +152,8 @@ public class ModelsResource {
     @Operation(summary = "Start a model", description = "Validates the request against the catalog and the engine, "
             + "then starts the run in the background and answers at once with status \"starting\"; follow it in "
             + "GET /api/v1/models/running, or use start-stream. With ?wait=true the answer comes once the run is "
-            + "ready (or its start failed, with the engine's last log lines).")
+            + "ready (or its start failed, with the engine's last log lines). engine_type may name an instance "
+            + "(ollama:gpu2): the run lives on that server and is listed with its instance.")
     @APIResponse(responseCode = "200", description = "Envelope whose data is the run {run_id, status, ...}",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
     @APIResponse(responseCode = "400", description = "A field the catalog or the engine cannot honour (the message says why)")

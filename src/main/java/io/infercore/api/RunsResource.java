@@ -42,7 +42,8 @@ public class RunsResource {
 
     @GET
     @Operation(summary = "List runs", description = "Every run with its status (starting, running, unhealthy, "
-            + "restarting, failed, stopped), replicas, ports, pids and restart counts; the built-in embedded models too.")
+            + "restarting, failed, stopped), replicas, ports, pids and restart counts; the built-in embedded models too. "
+            + "A run on a named instance shows engine_type as started (ollama:gpu2) and its instance (gpu2).")
     @APIResponse(responseCode = "200", description = "Envelope whose data is the list of runs",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
     public Multi<String> list(@Context ContainerRequestContext request) {
@@ -78,7 +79,8 @@ public class RunsResource {
     @Blocking
     @Operation(summary = "Stop a run", description = "Launched engines get SIGTERM, then SIGKILL after "
             + "supervisor.stop_grace, for their whole process tree; their ports are free when this answers. Ollama "
-            + "models are unloaded (keep_alive 0); embedded models unloaded; attached servers are only forgotten.")
+            + "models are unloaded (keep_alive 0) from the Ollama (instance) they run on; embedded models unloaded; "
+            + "attached servers, named vLLM/SGLang instances included, are only forgotten, never stopped.")
     @APIResponse(responseCode = "200", description = "Envelope whose data is the run, status \"stopped\"",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
     @APIResponse(responseCode = "404", description = "No such run")

@@ -10,7 +10,9 @@ import java.util.Map;
 public record StartBody(
         @Schema(description = "Catalog id (GET /api/v1/models)", required = true) String modelId,
         @Schema(description = "One of the model's sizes; default: its first") String size,
-        @Schema(description = "vllm, sglang, ollama or llamacpp (one the model lists)", required = true) String engineType,
+        @Schema(description = "vllm, sglang, ollama or llamacpp (one the model lists), or a named instance of one "
+                + "(ollama:gpu2, vllm:box1; <engine>.instances in config.json): Ollama pulls and loads the model on "
+                + "that server, vLLM/SGLang instances are attached to (never spawned)", required = true) String engineType,
         @Schema(description = "One of the model's quantizations; mapped to the engine's own method or refused") String quantization,
         @Schema(description = "One of the model's formats (vllm/sglang: safetensors or pytorch; ollama/llamacpp: gguf)") String format,
         @Schema(description = "GPUs per replica (vllm/sglang tensor parallel size; 0 hides GPUs); default 1") Integer nGpu,

@@ -15,7 +15,9 @@ import java.util.concurrent.ExecutorService;
  * Runs on a vLLM or SGLang server someone else started ({@code vllm.base_url} /
  * {@code sglang.base_url} configured): the start checks that the server is ready and serves the
  * model (through {@code /v1/models}), health checks follow its probe, and stop only forgets the
- * run: the server is not ours to stop, nor to restart.
+ * run: the server is not ours to stop, nor to restart. A named instance ({@code vllm:box1},
+ * {@code <engine>.instances}) is such a server too: its runs attach to it with its own API key and
+ * register under its address, so requests by run id or by model name reach that server.
  */
 final class AttachDriver implements RunDriver {
 
@@ -27,16 +29,36 @@ final class AttachDriver implements RunDriver {
     private final ExecutorService workers;
     private final Readiness readiness = new Readiness();
     private final ObjectMapper json = new ObjectMapper();
+    /** The Bearer token of the server a plan attaches to (null: none); never stored in the plan. */
+    private final java.util.function.Function<LaunchPlan, String> keys;
 
     AttachDriver(SupervisorSettings settings, EndpointRegistry registry, ExecutorService workers) {
+        this(settings, registry, workers, plan -> null);
+    }
+
+    AttachDriver(SupervisorSettings settings, EndpointRegistry registry, ExecutorService workers,
+                 java.util.function.Function<LaunchPlan, String> keys) {
         this.settings = settings;
         this.registry = registry;
         this.workers = workers;
+        this.keys = keys;
+    }
+
+    /** The setting that names the server: {@code vllm.base_url}, or {@code vllm.instances.box1.base_url}. */
+    private static String setting(LaunchPlan plan) {
+        return plan.instance() == null ? plan.engineType() + ".base_url"
+                : plan.engineType() + ".instances." + plan.instance() + ".base_url";
+    }
+
+    /** What to do when the server does not serve: start it, or let the supervisor launch one. */
+    private static String remedy(LaunchPlan plan) {
+        return plan.instance() == null ? "unset " + setting(plan) + " so the supervisor launches a server"
+                : "start engine_type " + plan.engineType() + " to launch a local server";
     }
 
     @Override
     public void start(ModelRun run) {
-        run.progress(LaunchProgress.LAUNCHING, "attaching to the " + run.plan.engineType() + " server at "
+        run.progress(LaunchProgress.LAUNCHING, "attaching to the " + run.plan.address() + " server at "
                 + run.plan.attachUrl(), 0.3, null, null);
         workers.execute(() -> {
             try {
@@ -65,28 +87,28 @@ final class AttachDriver implements RunDriver {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new LaunchFailure(run.plan.engineType() + " at " + url + " did not answer GET " + probe
-                        + " with 200 within " + settings.stallTimeout().toSeconds() + " s; start it, or unset "
-                        + run.plan.engineType() + ".base_url so the supervisor launches a server", List.of());
+                throw new LaunchFailure(run.plan.address() + " at " + url + " did not answer GET " + probe
+                        + " with 200 within " + settings.stallTimeout().toSeconds() + " s; start it, or "
+                        + remedy(run.plan), List.of());
             }
             Readiness.sleep(settings.pollInterval());
         }
-        List<String> served = servedModels(run.plan.engineType(), url);
+        List<String> served = servedModels(run.plan, url);
         if (!served.contains(run.plan.modelName())) {
-            throw new LaunchFailure(ErrorKind.MODEL_NOT_FOUND, run.plan.engineType() + " at " + url + " serves "
-                    + served + ", not '" + run.plan.modelName() + "': start that server with this model, or unset "
-                    + run.plan.engineType() + ".base_url so the supervisor launches one", List.of());
+            throw new LaunchFailure(ErrorKind.MODEL_NOT_FOUND, run.plan.address() + " at " + url + " serves "
+                    + served + ", not '" + run.plan.modelName() + "': start that server with this model, or "
+                    + remedy(run.plan), List.of());
         }
         r.status = RunStatus.RUNNING;
-        registry.register(run.plan.engineType(), run.plan.modelName(), url, run.id, 0);
+        registry.register(run.plan.address(), run.plan.modelName(), url, run.id, 0);
         run.event("attached to " + url);
         run.changed();
     }
 
     /** The model ids {@code GET /v1/models} lists, or one entry saying why it could not be read. */
-    private List<String> servedModels(String engine, String url) {
+    private List<String> servedModels(LaunchPlan plan, String url) {
         try {
-            EngineHttp http = EngineHttp.plain(engine, url, null, CONNECT, settings.probeTimeout());
+            EngineHttp http = EngineHttp.plain(plan.address(), url, keys.apply(plan), CONNECT, settings.probeTimeout());
             EngineHttp.Reply reply = EngineHttp.await(http.get("/v1/models", settings.probeTimeout()));
             List<String> ids = new ArrayList<>();
             JsonNode data = json.readTree(reply.body()).path("data");
@@ -110,9 +132,9 @@ final class AttachDriver implements RunDriver {
                         settings.probeTimeout());
                 RunStatus next = ok ? RunStatus.RUNNING : RunStatus.UNHEALTHY;
                 if (ok) {
-                    registry.register(run.plan.engineType(), run.plan.modelName(), r.baseUrl, run.id, 0);
+                    registry.register(run.plan.address(), run.plan.modelName(), r.baseUrl, run.id, 0);
                 } else {
-                    registry.remove(run.plan.engineType(), run.plan.modelName(), r.baseUrl);
+                    registry.remove(run.plan.address(), run.plan.modelName(), r.baseUrl);
                 }
                 if (next != r.status && !run.stopping) {
                     r.status = next;

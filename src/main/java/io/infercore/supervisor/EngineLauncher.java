@@ -42,6 +42,15 @@ public interface EngineLauncher {
     }
 
     /**
+     * The Bearer token the server an {@link RunMode#ATTACHED} run of {@code plan} attaches to
+     * expects (its named instance's {@code api_key}, else the engine's); null when none. Read from
+     * the configuration each time: plans are persisted and hold no secret.
+     */
+    default String attachKey(InfercoreConfig config, LaunchPlan plan) {
+        return null;
+    }
+
+    /**
      * The drivers of the run modes the engine serves in its own way (a model pulled into a server
      * it talks to, a model loaded in-process), by the mode its plans name; empty when its runs are
      * spawned or attached servers, which the supervisor drives itself. Called once at start-up.

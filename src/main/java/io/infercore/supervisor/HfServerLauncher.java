@@ -39,6 +39,29 @@ public abstract class HfServerLauncher implements EngineLauncher {
     /** The configured server runs attach to instead of launching one; empty: the supervisor launches. */
     protected abstract Optional<String> attachUrl(InfercoreConfig config);
 
+    /**
+     * The engine's named instances ({@code <engine>.instances}): remote servers a start with
+     * {@code engine_type: "<engine>:<name>"} attaches to; the supervisor never spawns on them.
+     */
+    protected Map<String, InfercoreConfig.EngineInstance> instances(InfercoreConfig config) {
+        return Map.of();
+    }
+
+    /** The API key of the engine's default server ({@code <engine>.api_key}); empty when none. */
+    protected Optional<String> apiKey(InfercoreConfig config) {
+        return Optional.empty();
+    }
+
+    /** The key of the server the run attaches to: its named instance's {@code api_key}, else the engine's. */
+    @Override
+    public String attachKey(InfercoreConfig config, LaunchPlan plan) {
+        if (plan.instance() != null) {
+            InfercoreConfig.EngineInstance at = instances(config).get(plan.instance());
+            return at == null ? null : at.apiKey().filter(k -> !k.isBlank()).orElse(null);
+        }
+        return apiKey(config).filter(k -> !k.isBlank()).orElse(null);
+    }
+
     /** The engine's on-the-fly int8 method; null when it has none (a catalog {@code int8} is refused). */
     protected abstract String int8Method();
 
@@ -101,22 +124,40 @@ public abstract class HfServerLauncher implements EngineLauncher {
                     ? "; run GGUF files with engine_type llamacpp or ollama" : ""));
         };
         Map<String, Object> args = c.args();
-        Optional<String> attach = attachUrl(c.config());
+        String instance = c.instance();
+        Optional<String> attach = instance != null ? Optional.of(instances(c.config()).get(instance).baseUrl())
+                : attachUrl(c.config());
         if (attach.isPresent()) {
-            String key = engine + ".base_url";
-            LaunchContext.refuseWhenAttached(r.nGpu() != null, "n_gpu", key);
-            LaunchContext.refuseWhenAttached(c.replicas() > 1, "replicas", key);
-            LaunchContext.refuseWhenAttached(quantization != null, "quantization", key);
-            LaunchContext.refuseWhenAttached(loadFormat != null, "format", key);
-            LaunchContext.refuseWhenAttached(!args.isEmpty(), "engine_args", key);
+            String key = instance == null ? engine + ".base_url" : engine + ".instances." + instance + ".base_url";
+            refuseAttached(r.nGpu() != null, "n_gpu", key, c, attach.get());
+            refuseAttached(c.replicas() > 1, "replicas", key, c, attach.get());
+            refuseAttached(quantization != null, "quantization", key, c, attach.get());
+            refuseAttached(loadFormat != null, "format", key, c, attach.get());
+            refuseAttached(!args.isEmpty(), "engine_args", key, c, attach.get());
             return new LaunchPlan(engine, RunMode.ATTACHED, model.id(), size.size(), model.modelType(), served, source,
-                    null, null, null, 0, 1, r.enableThinking(), Map.of(), attach.get());
+                    null, null, null, 0, 1, r.enableThinking(), Map.of(), attach.get(), instance);
         }
         EngineCommands.checkEngineArgs(engine, launchArgs(), args);
         args = catalogArgs(model, size, args);
         int nGpu = r.nGpu() == null ? 1 : r.nGpu();
         return new LaunchPlan(engine, RunMode.SPAWNED, model.id(), size.size(), model.modelType(), served, source, null,
                 quantization, loadFormat, nGpu, c.replicas(), r.enableThinking(), args, null);
+    }
+
+    /**
+     * A 400 on {@code field}, a setting only a server the supervisor spawns takes, when the run
+     * attaches. On a named instance the text says the instance is a remote server that is never
+     * spawned, and how to spawn a local one instead.
+     */
+    private void refuseAttached(boolean set, String field, String key, LaunchContext c, String url) {
+        if (c.instance() == null) {
+            LaunchContext.refuseWhenAttached(set, field, key);
+            return;
+        }
+        LaunchContext.refuse(set, field, c.engine() + " is the " + type() + " server at " + url + " (" + key
+                + "), which infercore does not run: a start there attaches to the model it serves and cannot "
+                + "spawn a server, so " + field + " cannot apply; leave " + field + " out to attach, or start with "
+                + "engine_type " + type() + " to spawn a local server");
     }
 
     @Override

@@ -38,6 +38,16 @@ public record LaunchContext(LaunchRequest request, CatalogModel model, ModelSize
         return request.engineType();
     }
 
+    /**
+     * The named instance the start addresses ({@code gpu2} of {@code engine_type: "ollama:gpu2"},
+     * an entry of {@code <engine>.instances} the resolver has checked); null for the default
+     * instance. A launcher that serves it puts it in its plan ({@link LaunchPlan#onInstance}).
+     */
+    public String instance() {
+        int colon = engine().indexOf(':');
+        return colon < 0 ? null : engine().substring(colon + 1);
+    }
+
     /** {@code value}, or a 400 saying the size lacks {@code field} so {@code engine} cannot run it. */
     public String require(String value, String field) {
         if (value == null) {

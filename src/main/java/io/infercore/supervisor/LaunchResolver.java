@@ -69,11 +69,12 @@ public class LaunchResolver {
             throw InfercoreException.invalid("engine_type", "engine_type is required; " + model.id() + " runs on "
                     + model.engines());
         }
-        String engine = r.engineType();
+        String engine = EngineRegistry.engineOf(r.engineType());
         if (!engines.types().contains(engine)) {
             throw InfercoreException.invalid("engine_type", "Unknown engine_type '" + engine + "'; expected one of "
                     + engines.types());
         }
+        String instance = instanceOf(r.engineType());
         if (!model.engines().contains(engine)) {
             throw InfercoreException.invalid("engine_type", "model '" + model.id() + "' runs on " + model.engines()
                     + ", not on " + engine);
@@ -116,7 +117,33 @@ public class LaunchResolver {
             throw InfercoreException.invalid("engine_type", "engine_type '" + engine + "' serves models it is given but "
                     + "cannot launch them; engines that launch: " + launchers.keySet());
         }
-        return launcher.plan(new LaunchContext(r, model, size, replicas, args, config, directories));
+        LaunchPlan plan = launcher.plan(new LaunchContext(r, model, size, replicas, args, config, directories));
+        if (instance != null && !instance.equals(plan.instance())) {
+            throw InfercoreException.invalid("engine_type", engine + " cannot start runs on a named instance; use "
+                    + "engine_type " + engine);
+        }
+        return plan;
+    }
+
+    /**
+     * The named instance {@code address} points at ({@code gpu2} of {@code ollama:gpu2}), null for
+     * an engine type; a 400 naming the engine's instances when it has no such instance.
+     */
+    private String instanceOf(String address) {
+        int colon = address.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        if (!engines.isAddress(address)) {
+            throw InfercoreException.invalid("engine_type", "engine_type '" + address + "' is not engine:instance "
+                    + "(instance names are lower-case letters, digits and '-')");
+        }
+        try {
+            engines.require(address);
+        } catch (InfercoreException unknown) {
+            throw InfercoreException.invalid("engine_type", unknown.getMessage());
+        }
+        return address.substring(colon + 1);
     }
 
     /**

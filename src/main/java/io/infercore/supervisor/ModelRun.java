@@ -68,7 +68,7 @@ public final class ModelRun {
 
     /** Records a supervisor event (also logged) in the run's bounded event log. */
     public void event(String message) {
-        LOG.infof("run %s (%s %s): %s", id, plan.engineType(), plan.modelName(), message);
+        LOG.infof("run %s (%s %s): %s", id, plan.address(), plan.modelName(), message);
         synchronized (events) {
             events.addLast(Instant.now() + " " + message);
             while (events.size() > MAX_EVENTS) {
@@ -140,7 +140,7 @@ public final class ModelRun {
         }).toList();
         String baseUrl = replicas.stream().filter(Replica::serving).map(r -> r.baseUrl).filter(u -> u != null)
                 .findFirst().orElse(plan.attachUrl());
-        return new RunView(id, status(), reason, plan.engineType(), plan.mode(), plan.modelId(), plan.size(),
+        return new RunView(id, status(), reason, plan.address(), plan.instance(), plan.mode(), plan.modelId(), plan.size(),
                 plan.modelType(), plan.modelName(), plan.modelSource(), plan.quantization(), plan.loadFormat(),
                 plan.nGpu(), plan.replicas(), plan.enableThinking(), plan.engineArgs(), baseUrl, views, createdAt);
     }

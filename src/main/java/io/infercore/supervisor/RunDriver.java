@@ -10,9 +10,9 @@ import java.util.UUID;
  */
 public interface RunDriver {
 
-    /** The id of a new run of {@code plan}: random, unless the driver needs one the plan decides. */
+    /** The id of a new run of {@code plan} ({@code ollama-gpu2-...} on a named instance): random, unless the driver needs one the plan decides. */
     default String newRunId(LaunchPlan plan) {
-        return plan.engineType() + "-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        return plan.address().replace(':', '-') + "-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
     /**

@@ -52,13 +52,13 @@ final class RunTable {
     synchronized ModelRun start(LaunchPlan plan, LaunchProgress.Sink sink) {
         RunDriver driver = driver(plan.mode());
         ModelRun serving = runs.values().stream()
-                .filter(r -> r.plan.engineType().equals(plan.engineType()) && r.plan.modelName().equals(plan.modelName()))
+                .filter(r -> r.plan.address().equals(plan.address()) && r.plan.modelName().equals(plan.modelName()))
                 .filter(r -> r.status() != RunStatus.FAILED && r.status() != RunStatus.STOPPED)
                 .findFirst().orElse(null);
         if (serving != null) {
             ModelRun same = serving.plan.mode() == plan.mode() ? driver.alreadyServing(serving, plan) : null;
             if (same == null) {
-                throw new InfercoreException(ErrorKind.CONFLICT, plan.engineType() + " already serves '"
+                throw new InfercoreException(ErrorKind.CONFLICT, plan.address() + " already serves '"
                         + plan.modelName() + "' as run " + serving.id + " (" + serving.status().label() + "); use that "
                         + "run_id, stop it first, or start it with more replicas");
             }
@@ -76,9 +76,9 @@ final class RunTable {
         run.onRestart = () -> restartListener.accept(run);
         runs.put(run.id, run);
         run.event("starting " + plan.modelId() + " " + plan.size() + " (" + plan.modelSource() + ") on "
-                + plan.engineType() + " as '" + plan.modelName() + "'");
+                + plan.address() + " as '" + plan.modelName() + "'");
         run.progress(LaunchProgress.RESOLVING, "resolved " + plan.modelId() + " " + plan.size() + " to "
-                + plan.modelSource() + " on " + plan.engineType(), 0.05, null, null);
+                + plan.modelSource() + " on " + plan.address(), 0.05, null, null);
         persist();
         driver.start(run);
         return run;

@@ -15,7 +15,10 @@ public record RunView(
         @Schema(description = "Id to pass as run_id to generate, chat and embed") String runId,
         @Schema(description = "starting, running, unhealthy, restarting, failed or stopped") RunStatus status,
         @Schema(description = "Why the run failed or is degraded; null when healthy") String reason,
-        String engineType,
+        @Schema(description = "The engine as the start gave it: an engine type (ollama, vllm, ...) or a named instance "
+                + "(ollama:gpu2) the run lives on") String engineType,
+        @Schema(description = "The named instance of the engine the run lives on (gpu2 of ollama:gpu2, from "
+                + "<engine>.instances in config.json); null on the engine's default instance") String instance,
         @Schema(description = "spawned, attached, ollama, embedded, builtin or kubernetes") RunMode mode,
         String modelId, String size, String modelType,
         @Schema(description = "The model name requests by engine_type + model_name use") String modelName,

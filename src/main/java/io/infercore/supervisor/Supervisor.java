@@ -81,7 +81,8 @@ public class Supervisor {
         Map<RunMode, RunDriver> drivers = new EnumMap<>(RunMode.class);
         drivers.put(RunMode.SPAWNED, new ProcessDriver(settings, engineCommands(launchers.values()), registry,
                 GpuAllocator.fromEnvironment(System.getenv("CUDA_VISIBLE_DEVICES")), runsDir, workers, timer));
-        drivers.put(RunMode.ATTACHED, new AttachDriver(settings, registry, workers));
+        drivers.put(RunMode.ATTACHED, new AttachDriver(settings, registry, workers, plan ->
+                launchers.containsKey(plan.engineType()) ? launchers.get(plan.engineType()).attachKey(config, plan) : null));
         drivers.put(RunMode.BUILTIN, builtin);
         DriverContext context = new DriverContext(settings, registry, workers, hub, directories.gguf());
         Map<RunMode, Map<String, RunDriver>> own = new EnumMap<>(RunMode.class);
@@ -134,8 +135,9 @@ public class Supervisor {
     public RunView start(LaunchRequest request, LaunchProgress.Sink sink) {
         long begun = System.nanoTime();
         LaunchPlan resolved = resolver.resolve(request);
-        // Every run but one on a server someone else runs goes to the cluster, if its engine has Pods.
-        boolean toCluster = kubernetes != null && resolved.mode() != RunMode.ATTACHED
+        // Every run but one on a server someone else runs (attached, or on a named instance) goes to
+        // the cluster, if its engine has Pods.
+        boolean toCluster = kubernetes != null && resolved.mode() != RunMode.ATTACHED && resolved.instance() == null
                 && KubernetesDriver.runsOnCluster(kubernetes, resolved.engineType());
         LaunchPlan plan = toCluster ? resolved.withMode(RunMode.KUBERNETES) : resolved;
         ModelRun run = table.start(plan, sink);
@@ -154,7 +156,7 @@ public class Supervisor {
         return table.all().stream().peek(this::refresh).map(r -> r.view(registry)).toList();
     }
 
-    /** A run as request routing sees it. */
+    /** A run as request routing sees it; {@code engineType} is the run's address ({@code ollama:gpu2} on a named instance). */
     public record RunRoute(String runId, String engineType, String modelName, RunStatus status) {
     }
 
@@ -165,7 +167,7 @@ public class Supervisor {
      */
     public List<RunRoute> routes() {
         return table.all().stream().peek(this::refresh)
-                .map(r -> new RunRoute(r.id, r.plan.engineType(), r.plan.modelName(), r.status())).toList();
+                .map(r -> new RunRoute(r.id, r.plan.address(), r.plan.modelName(), r.status())).toList();
     }
 
     public RunView get(String runId) {
@@ -202,7 +204,7 @@ public class Supervisor {
             ErrorKind kind = status == RunStatus.STARTING || status == RunStatus.RESTARTING
                     ? ErrorKind.MODEL_LOADING : ErrorKind.ENGINE_UNAVAILABLE;
             throw new InfercoreException(kind, "run " + runId + " (" + run.plan.modelName() + " on "
-                    + run.plan.engineType() + ") is " + status.label() + (run.reason == null ? "" : ": " + run.reason)
+                    + run.plan.address() + ") is " + status.label() + (run.reason == null ? "" : ": " + run.reason)
                     + "; retry once GET /api/v1/models/running shows it running");
         }
         return target(run);
@@ -218,7 +220,7 @@ public class Supervisor {
             return java.util.Optional.empty();
         }
         return table.all().stream()
-                .filter(r -> r.plan.mode() != RunMode.BUILTIN && engineType.equals(r.plan.engineType())
+                .filter(r -> r.plan.mode() != RunMode.BUILTIN && engineType.equals(r.plan.address())
                         && modelName.equals(r.plan.modelName()))
                 .findFirst().map(this::target);
     }
@@ -227,7 +229,7 @@ public class Supervisor {
         List<String> abilities = catalog.find(run.plan.modelId()).map(CatalogModel::enforcedAbilities).orElse(null);
         EngineLauncher launcher = resolver.launchers().get(run.plan.engineType());
         Map<String, Object> defaults = launcher == null ? Map.of() : launcher.requestDefaults(run.plan);
-        return new RunTarget(run.id, run.plan.engineType(), run.plan.modelName(), run.plan.enableThinking(),
+        return new RunTarget(run.id, run.plan.address(), run.plan.modelName(), run.plan.enableThinking(),
                 run.plan.modelId(), abilities, defaults);
     }
 

@@ -70,6 +70,46 @@ class ReadoptionTest {
     }
 
     @Test
+    void should_readopt_a_run_on_a_named_instance_on_that_instance() throws Exception {
+        try (FakeEngineProcess box1 = FakeEngineProcess.vllm("Qwen/Qwen2-0.5B-Instruct")) {
+            LaunchPlan plan = new LaunchPlan("vllm", RunMode.ATTACHED, "qwen2-0.5b", "0.5B", "llm",
+                    "Qwen/Qwen2-0.5B-Instruct", "Qwen/Qwen2-0.5B-Instruct", null, null, null, 0, 1, null, Map.of(),
+                    box1.baseUrl(), "box1");
+            before = new Harness(dir);
+            ModelRun run = before.startAndWait(plan);
+            assertThat(run.id).startsWith("vllm-box1-");
+            before.abandon();
+            assertThat(Files.readString(dir.resolve("runs/state.json"))).contains("\"instance\" : \"box1\"");
+
+            after = new Harness(dir);
+            assertThat(after.table.restore()).isEmpty();
+
+            ModelRun adopted = after.table.get(run.id).orElseThrow();
+            assertThat(adopted.plan.instance()).isEqualTo("box1");
+            assertThat(adopted.plan.address()).isEqualTo("vllm:box1");
+            await().atMost(Duration.ofSeconds(10)).until(() -> adopted.status() == RunStatus.RUNNING);
+            assertThat(after.registry.baseUrl("vllm:box1", "Qwen/Qwen2-0.5B-Instruct")).contains(box1.baseUrl());
+            assertThat(after.registry.baseUrl("vllm", "Qwen/Qwen2-0.5B-Instruct"))
+                    .as("the default vllm never answers for an instance's run").isEmpty();
+        }
+    }
+
+    @Test
+    void should_read_a_state_file_written_before_runs_had_instances() throws Exception {
+        Files.createDirectories(dir.resolve("runs"));
+        before = new Harness(dir);
+        new RunStateStore(dir.resolve("runs/state.json")).save(List.of(new RunState("vllm-0123456789ab",
+                Harness.vllm(1, Map.of()), 0, null, List.of())));
+        String old = Files.readString(dir.resolve("runs/state.json")).replaceAll(",\\s*\"instance\" : null", "");
+        assertThat(old).doesNotContain("instance");
+        Files.writeString(dir.resolve("runs/state.json"), old);
+
+        RunStateStore.Loaded loaded = new RunStateStore(dir.resolve("runs/state.json")).load();
+        assertThat(loaded.problem()).isNull();
+        assertThat(loaded.runs()).singleElement().satisfies(r -> assertThat(r.plan().instance()).isNull());
+    }
+
+    @Test
     void should_mark_an_engine_that_died_while_the_service_was_down() throws Exception {
         before = new Harness(dir);
         ModelRun run = before.startAndWait(Harness.sglang(Map.of()));

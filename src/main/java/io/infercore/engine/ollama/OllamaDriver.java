@@ -1,8 +1,10 @@
 package io.infercore.engine.ollama;
 
 import io.infercore.engine.EndpointRegistry;
+import io.infercore.engine.EngineAdapter;
 import io.infercore.supervisor.DriverContext;
 import io.infercore.supervisor.LaunchFailure;
+import io.infercore.supervisor.LaunchPlan;
 import io.infercore.supervisor.LaunchProgress;
 import io.infercore.supervisor.ModelRun;
 import io.infercore.supervisor.Replica;
@@ -29,6 +31,10 @@ import java.util.concurrent.TimeoutException;
  * <p>The load is sent with a minimal client ({@link OllamaModelCalls}, shared with the Kubernetes
  * backend): the Ollama adapter exposes pull and unload but no load (nor a public way to send
  * {@code keep_alive} -1).
+ *
+ * <p>A run on a named instance ({@code engine_type: "ollama:gpu2"}, {@link LaunchPlan#instance})
+ * does all of this on that instance's server, with its API key, and registers under its address
+ * ({@code ollama:gpu2}), so the default Ollama never answers for it.
  */
 final class OllamaDriver implements RunDriver {
 
@@ -65,17 +71,39 @@ final class OllamaDriver implements RunDriver {
         });
     }
 
+    /**
+     * The Ollama server of the run: its named instance's adapter, else the default one. An
+     * instance that left {@code ollama.instances} (a restart with another config.json) is a failure
+     * naming the instances there are.
+     */
+    private OllamaEngine serverOf(LaunchPlan plan) {
+        if (plan.instance() == null) {
+            return ollama;
+        }
+        EngineAdapter named = ollama.namedInstances().get(plan.instance());
+        if (named instanceof OllamaEngine server) {
+            return server;
+        }
+        throw new LaunchFailure("Ollama has no instance '" + plan.instance() + "' (ollama.instances in config.json has "
+                + ollama.namedInstances().keySet() + "); stop this run, or configure the instance again", List.of());
+    }
+
+    private static String setting(LaunchPlan plan) {
+        return plan.instance() == null ? "ollama.base_url" : "ollama.instances." + plan.instance() + ".base_url";
+    }
+
     private void bringUp(ModelRun run, boolean pull) {
         Replica r = run.replicas.get(0);
         String name = run.plan.modelName();
-        r.baseUrl = ollama.baseUrl();
-        if (!context.probe(ollama.baseUrl() + "/", "HEAD")) {
-            throw new LaunchFailure("Ollama is not reachable at " + ollama.baseUrl() + " (HEAD / did not answer 200); "
-                    + "start it with `ollama serve` or set ollama.base_url", List.of());
+        OllamaEngine server = serverOf(run.plan);
+        r.baseUrl = server.baseUrl();
+        if (!context.probe(server.baseUrl() + "/", "HEAD")) {
+            throw new LaunchFailure(run.plan.address() + " is not reachable at " + server.baseUrl() + " (HEAD / did not "
+                    + "answer 200); start it with `ollama serve` or set " + setting(run.plan), List.of());
         }
         if (pull) {
             run.progress(LaunchProgress.DOWNLOADING, "pulling " + name, 0.1, null, null);
-            ollama.pull(name).onItem().invoke(p -> {
+            server.pull(name).onItem().invoke(p -> {
                 boolean bytes = p.total() != null && p.total() > 0;
                 double fraction = bytes && p.completed() != null ? 0.1 + 0.7 * p.completed() / (double) p.total() : 0.1;
                 run.progress(LaunchProgress.DOWNLOADING, p.status(), fraction,
@@ -86,17 +114,17 @@ final class OllamaDriver implements RunDriver {
         if (run.stopping) {
             return;
         }
-        run.progress(LaunchProgress.LOADING, "loading " + name + " into Ollama", 0.85, null, null);
-        load(run);
+        run.progress(LaunchProgress.LOADING, "loading " + name + " into " + run.plan.address(), 0.85, null, null);
+        load(run, server);
         r.status = RunStatus.RUNNING;
         r.lastError = null;
-        registry.register(run.plan.engineType(), name, ollama.baseUrl(), run.id, 0);
-        run.event("loaded into Ollama at " + ollama.baseUrl());
+        registry.register(run.plan.address(), name, server.baseUrl(), run.id, 0);
+        run.event("loaded into " + run.plan.address() + " at " + server.baseUrl());
         run.changed();
     }
 
-    private void load(ModelRun run) {
-        calls.load(ollama.baseUrl(), run.plan, settings.startupTimeout());
+    private void load(ModelRun run, OllamaEngine server) {
+        calls.load(server.baseUrl(), server.apiKey(), run.plan, settings.startupTimeout());
     }
 
     @Override
@@ -117,18 +145,30 @@ final class OllamaDriver implements RunDriver {
 
     private void checkNow(ModelRun run, Replica r) {
         String name = run.plan.modelName();
-        if (!context.probe(ollama.baseUrl() + "/", "HEAD")) {
-            registry.remove(run.plan.engineType(), name, ollama.baseUrl());
+        OllamaEngine server;
+        try {
+            server = serverOf(run.plan);
+        } catch (LaunchFailure gone) {
             if (r.status != RunStatus.UNHEALTHY) {
                 r.status = RunStatus.UNHEALTHY;
-                run.event("Ollama at " + ollama.baseUrl() + " is not answering HEAD /");
+                r.lastError = gone.getMessage();
+                run.event(gone.getMessage());
+                run.changed();
+            }
+            return;
+        }
+        if (!context.probe(server.baseUrl() + "/", "HEAD")) {
+            registry.remove(run.plan.address(), name, server.baseUrl());
+            if (r.status != RunStatus.UNHEALTHY) {
+                r.status = RunStatus.UNHEALTHY;
+                run.event(run.plan.address() + " at " + server.baseUrl() + " is not answering HEAD /");
                 run.changed();
             }
             return;
         }
         boolean loaded;
         try {
-            loaded = run.plan.embedding() || ollama.ps().await().atMost(settings.probeTimeout()).stream()
+            loaded = run.plan.embedding() || server.ps().await().atMost(settings.probeTimeout()).stream()
                     .map(OllamaWire.RunningModel::name).anyMatch(name::equals);
         } catch (RuntimeException e) {
             loaded = true; // cannot tell; HEAD / answered
@@ -139,11 +179,11 @@ final class OllamaDriver implements RunDriver {
             run.event("Ollama no longer has '" + name + "' loaded; loading it again");
             run.changed();
             try {
-                load(run);
+                load(run, server);
             } catch (RuntimeException e) {
                 r.status = RunStatus.UNHEALTHY;
                 r.lastError = e.getMessage();
-                registry.remove(run.plan.engineType(), name, ollama.baseUrl());
+                registry.remove(run.plan.address(), name, server.baseUrl());
                 run.changed();
                 return;
             }
@@ -154,7 +194,7 @@ final class OllamaDriver implements RunDriver {
             run.event("healthy");
             run.changed();
         }
-        registry.register(run.plan.engineType(), name, ollama.baseUrl(), run.id, 0);
+        registry.register(run.plan.address(), name, server.baseUrl(), run.id, 0);
     }
 
     @Override
@@ -163,7 +203,15 @@ final class OllamaDriver implements RunDriver {
         registry.removeRun(run.id);
         // The stop waits a while for the unload, but a slow Ollama does not cancel it: the request
         // goes on and the model still leaves Ollama's memory (the outcome is logged either way).
-        CompletableFuture<Void> unload = ollama.unload(run.plan.modelName()).subscribeAsCompletionStage();
+        OllamaEngine server;
+        try {
+            server = serverOf(run.plan);
+        } catch (LaunchFailure gone) {
+            run.event("not unloaded: " + gone.getMessage());
+            run.replicas.forEach(r -> r.status = RunStatus.STOPPED);
+            return;
+        }
+        CompletableFuture<Void> unload = server.unload(run.plan.modelName()).subscribeAsCompletionStage();
         unload.whenComplete((ok, e) -> run.event(e == null ? "unloaded from Ollama (keep_alive 0)"
                 : "could not unload from Ollama: " + e.getMessage()));
         try {
@@ -181,7 +229,11 @@ final class OllamaDriver implements RunDriver {
     @Override
     public void restore(ModelRun run, RunState state) {
         Replica r = run.replicas.get(0);
-        r.baseUrl = ollama.baseUrl();
+        try {
+            r.baseUrl = serverOf(run.plan).baseUrl(); // an instance's URL as config.json says now
+        } catch (LaunchFailure gone) {
+            r.lastError = gone.getMessage();
+        }
         r.status = RunStatus.UNHEALTHY; // until the check below finds Ollama (and reloads the model if needed)
         check(run);
         run.started.complete(null);

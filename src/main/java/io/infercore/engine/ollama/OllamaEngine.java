@@ -138,6 +138,11 @@ public class OllamaEngine implements EngineAdapter {
         return baseUrl;
     }
 
+    /** The Bearer token this server wants (a named instance's {@code api_key}); null when none. Never logged. */
+    String apiKey() {
+        return apiKey;
+    }
+
     /** Ollama's spelling of a model name: a name without a tag gets {@code :latest}. */
     public static String normalize(String model) {
         String last = model.substring(model.lastIndexOf('/') + 1);

@@ -59,7 +59,8 @@ public class OllamaLauncher implements EngineLauncher {
         ModelSize size = c.size();
         String name = OllamaEngine.normalize(c.require(size.ollamaName(), "ollama_name"));
         // On Kubernetes each replica is a Pod with its own `ollama serve`, given n_gpu GPUs (none when absent).
-        boolean cluster = onKubernetes(c.config());
+        // A named instance (ollama:gpu2) is a server of its own: the model is pulled into it, never into a Pod.
+        boolean cluster = c.instance() == null && onKubernetes(c.config());
         refuse(!cluster && c.replicas() > 1, "replicas", "Ollama serves a model once per server and schedules it "
                 + "itself; use replicas 1 (or vllm/sglang for replicas)");
         refuse(!cluster && r.nGpu() != null, "n_gpu", "Ollama places model layers on GPUs itself; leave n_gpu out (set "
@@ -85,7 +86,7 @@ public class OllamaLauncher implements EngineLauncher {
         Map<String, Object> args = catalogArgs(model, size, c.args());
         return new LaunchPlan(type(), RunMode.OLLAMA, model.id(), size.size(), model.modelType(), name, name, null,
                 null, null, cluster && r.nGpu() != null ? r.nGpu() : 0, cluster ? c.replicas() : 1, r.enableThinking(),
-                args, null);
+                args, null).onInstance(c.instance());
     }
 
     private static boolean onKubernetes(InfercoreConfig config) {
@@ -107,7 +108,7 @@ public class OllamaLauncher implements EngineLauncher {
                 Map.of("keep_alive", "duration", "num_ctx", "int"), null);
     }
 
-    /** The {@link RunMode#OLLAMA} runs' driver: pull, load and unload through the configured Ollama's API. */
+    /** The {@link RunMode#OLLAMA} runs' driver: pull, load and unload through the API of the Ollama (instance) each run names. */
     @Override
     public Map<RunMode, RunDriver> drivers(DriverContext context) {
         return Map.of(RunMode.OLLAMA, new OllamaDriver(ollama, context));

@@ -35,11 +35,16 @@ final class OllamaModelCalls {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model", plan.modelName());
         body.put("stream", false);
-        post(baseUrl, plan.engineType(), "/api/pull", body, timeout, "pull");
+        post(baseUrl, null, plan.engineType(), "/api/pull", body, timeout, "pull");
     }
 
     /** Loads the plan's model into the Ollama at {@code baseUrl}, kept loaded ({@code keep_alive} -1 unless the plan says). */
     void load(String baseUrl, LaunchPlan plan, Duration timeout) {
+        load(baseUrl, null, plan, timeout);
+    }
+
+    /** {@link #load(String, LaunchPlan, Duration)} on a server that wants {@code apiKey} as a Bearer token (a named instance). */
+    void load(String baseUrl, String apiKey, LaunchPlan plan, Duration timeout) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model", plan.modelName());
         if (plan.embedding()) {
@@ -53,14 +58,14 @@ final class OllamaModelCalls {
         if (numCtx != null) {
             body.put("options", Map.of("num_ctx", numCtx)); // requests naming the run carry the same value
         }
-        post(baseUrl, plan.engineType(), plan.embedding() ? "/api/embed" : "/api/generate", body, timeout, "load");
+        post(baseUrl, apiKey, plan.address(), plan.embedding() ? "/api/embed" : "/api/generate", body, timeout, "load");
     }
 
-    private void post(String baseUrl, String engine, String path, Map<String, Object> body, Duration timeout, String what) {
+    private void post(String baseUrl, String apiKey, String engine, String path, Map<String, Object> body, Duration timeout, String what) {
         Object model = body.get("model");
         EngineHttp.Reply response;
         try {
-            EngineHttp http = EngineHttp.plain(engine, baseUrl, null, CONNECT, timeout);
+            EngineHttp http = EngineHttp.plain(engine, baseUrl, apiKey, CONNECT, timeout);
             response = EngineHttp.await(http.exchange(HttpMethod.POST, path, json.writeValueAsString(body), timeout));
         } catch (IOException e) {
             throw new IllegalStateException(e); // a map of strings and numbers always serialises

@@ -20,6 +20,16 @@ public class SglangLauncher extends HfServerLauncher {
 
     /** {@code sglang.base_url} only when set explicitly, since that key has a default (localhost:30000) for requests naming the engine. */
     @Override
+    protected Map<String, InfercoreConfig.EngineInstance> instances(InfercoreConfig config) {
+        return config.sglang().instances();
+    }
+
+    @Override
+    protected Optional<String> apiKey(InfercoreConfig config) {
+        return config.sglang().apiKey();
+    }
+
+    @Override
     protected Optional<String> attachUrl(InfercoreConfig config) {
         var value = ConfigProvider.getConfig().getConfigValue("infercore.sglang.base_url");
         boolean explicit = value.getRawValue() != null && value.getSourceOrdinal() > Integer.MIN_VALUE

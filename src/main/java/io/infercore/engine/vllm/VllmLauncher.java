@@ -27,6 +27,16 @@ public class VllmLauncher extends HfServerLauncher {
     }
 
     @Override
+    protected Map<String, InfercoreConfig.EngineInstance> instances(InfercoreConfig config) {
+        return config.vllm().instances();
+    }
+
+    @Override
+    protected Optional<String> apiKey(InfercoreConfig config) {
+        return config.vllm().apiKey();
+    }
+
+    @Override
     protected Optional<String> attachUrl(InfercoreConfig config) {
         return config.vllm().baseUrl().filter(u -> !u.isBlank());
     }

@@ -30,17 +30,21 @@ final class AttachDriver implements RunDriver {
     private final Readiness readiness = new Readiness();
     private final ObjectMapper json = new ObjectMapper();
     /** The Bearer token of the server a plan attaches to (null: none); never stored in the plan. */
+    private final java.util.function.Function<String, String> probes;
     private final java.util.function.Function<LaunchPlan, String> keys;
 
-    AttachDriver(SupervisorSettings settings, EndpointRegistry registry, ExecutorService workers) {
-        this(settings, registry, workers, plan -> null);
+    /** {@code probes}: the readiness and health route of each engine type (its server command's). */
+    AttachDriver(SupervisorSettings settings, EndpointRegistry registry, ExecutorService workers,
+                 java.util.function.Function<String, String> probes) {
+        this(settings, registry, workers, probes, plan -> null);
     }
 
     AttachDriver(SupervisorSettings settings, EndpointRegistry registry, ExecutorService workers,
-                 java.util.function.Function<LaunchPlan, String> keys) {
+                 java.util.function.Function<String, String> probes, java.util.function.Function<LaunchPlan, String> keys) {
         this.settings = settings;
         this.registry = registry;
         this.workers = workers;
+        this.probes = probes;
         this.keys = keys;
     }
 
@@ -79,7 +83,7 @@ final class AttachDriver implements RunDriver {
     private void attach(ModelRun run) {
         Replica r = run.replicas.get(0);
         String url = run.plan.attachUrl();
-        String probe = EngineCommands.probePath(run.plan.engineType());
+        String probe = probes.apply(run.plan.engineType());
         r.baseUrl = url;
         long deadline = System.nanoTime() + settings.stallTimeout().toNanos();
         while (!readiness.probe(url + probe, "GET", settings.probeTimeout())) {
@@ -128,7 +132,7 @@ final class AttachDriver implements RunDriver {
         }
         workers.execute(() -> {
             try {
-                boolean ok = readiness.probe(r.baseUrl + EngineCommands.probePath(run.plan.engineType()), "GET",
+                boolean ok = readiness.probe(r.baseUrl + probes.apply(run.plan.engineType()), "GET",
                         settings.probeTimeout());
                 RunStatus next = ok ? RunStatus.RUNNING : RunStatus.UNHEALTHY;
                 if (ok) {

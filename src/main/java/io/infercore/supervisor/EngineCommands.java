@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -26,13 +25,6 @@ import java.util.regex.Pattern;
  * @param baseEnv     added to this service's environment for every child (models dirs, tokens)
  */
 record EngineCommands(Map<String, ServerCommand> servers, Path downloadDir, Map<String, String> baseEnv) {
-
-    /**
-     * Probe route by engine type of every server command made in this JVM. Static only for
-     * {@link AttachDriver}, which asks by engine type ({@link #probePath}); it is being edited on
-     * another branch, and once that lands the probe route can be handed to it like to the others.
-     */
-    private static final Map<String, String> PROBES = new ConcurrentHashMap<>();
 
     /** Flags the supervisor sets itself; {@code engine_args} naming them get a 400 saying which field to use. */
     static final Map<String, String> RESERVED = Map.ofEntries(
@@ -51,7 +43,6 @@ record EngineCommands(Map<String, ServerCommand> servers, Path downloadDir, Map<
 
     EngineCommands {
         servers = Map.copyOf(servers);
-        servers.values().forEach(s -> PROBES.put(s.engineType(), s.probePath()));
     }
 
     /** Validates {@code engine_args} for a launched {@code engine} taking {@code allowed}; 400 naming the key and the rule broken. */
@@ -129,12 +120,8 @@ record EngineCommands(Map<String, ServerCommand> servers, Path downloadDir, Map<
     }
 
     /** The readiness (and health) path of a launched engine. */
-    static String probePath(String engine) {
-        String probe = PROBES.get(engine);
-        if (probe == null) {
-            throw new IllegalStateException("engine_type '" + engine + "' has no server command: no probe route");
-        }
-        return probe;
+    String probePath(String engine) {
+        return server(engine).probePath();
     }
 
     /** The full command line of one replica listening on loopback {@code port} with {@code gpuCount} GPUs. */

@@ -109,7 +109,7 @@ final class ProcessDriver implements RunDriver {
     }
 
     private void awaitReady(ModelRun run, Replica r, EngineProcess process, boolean first) {
-        String probe = EngineCommands.probePath(run.plan.engineType());
+        String probe = commands.probePath(run.plan.engineType());
         if (first) {
             run.progress(LaunchProgress.LOADING, "replica " + r.index + " started (pid " + process.pid()
                     + "); waiting for GET " + probe + " to answer 200", 0.2, null, null);
@@ -261,7 +261,7 @@ final class ProcessDriver implements RunDriver {
             crashed(run, r, p);
             return;
         }
-        String probe = EngineCommands.probePath(run.plan.engineType());
+        String probe = commands.probePath(run.plan.engineType());
         boolean ok = readiness.probe(r.baseUrl + probe, "GET", settings.probeTimeout());
         int failures;
         synchronized (r) {

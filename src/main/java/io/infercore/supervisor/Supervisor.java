@@ -79,9 +79,10 @@ public class Supervisor {
         builtin = new BuiltinDriver(plan -> launchers.containsKey(plan.engineType())
                 ? launchers.get(plan.engineType()).builtinStatus(plan.modelName()) : java.util.Optional.empty());
         Map<RunMode, RunDriver> drivers = new EnumMap<>(RunMode.class);
-        drivers.put(RunMode.SPAWNED, new ProcessDriver(settings, engineCommands(launchers.values()), registry,
+        EngineCommands commands = engineCommands(launchers.values());
+        drivers.put(RunMode.SPAWNED, new ProcessDriver(settings, commands, registry,
                 GpuAllocator.fromEnvironment(System.getenv("CUDA_VISIBLE_DEVICES")), runsDir, workers, timer));
-        drivers.put(RunMode.ATTACHED, new AttachDriver(settings, registry, workers, plan ->
+        drivers.put(RunMode.ATTACHED, new AttachDriver(settings, registry, workers, commands::probePath, plan ->
                 launchers.containsKey(plan.engineType()) ? launchers.get(plan.engineType()).attachKey(config, plan) : null));
         drivers.put(RunMode.BUILTIN, builtin);
         DriverContext context = new DriverContext(settings, registry, workers, hub, directories.gguf());

@@ -41,7 +41,7 @@ final class Harness implements AutoCloseable {
         processes = new ProcessDriver(settings, commands, registry, new GpuAllocator(null), dir.resolve("runs"),
                 workers, timer);
         table = new RunTable(new RunStateStore(dir.resolve("runs/state.json")),
-                Map.of(RunMode.SPAWNED, processes, RunMode.ATTACHED, new AttachDriver(settings, registry, workers)),
+                Map.of(RunMode.SPAWNED, processes, RunMode.ATTACHED, new AttachDriver(settings, registry, workers, commands::probePath)),
                 registry, dir.resolve("runs"));
     }
 

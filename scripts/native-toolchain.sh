@@ -11,7 +11,7 @@
 #   - bin/native-image: scripts/native-toolchain/native-image.py, a driver for the options Quarkus
 #     passes (GraalVM's own driver, com.oracle.svm.driver, is not published on Maven Central).
 # Cached in ${INFERCORE_CACHE:-$HOME/.cache/infercore}/native-toolchain/<version>: a second run
-# only checks the marker. Needs curl, gcc, python3, xz and the JDK of scripts/java-env.sh.
+# only checks the marker. Needs curl, gcc, python3, xz and a Temurin 25 JDK (NATIVE_JDK, default /usr/lib/jvm/temurin-25-jdk-amd64).
 # Usage: scripts/native-toolchain.sh [--hello]   (--hello: also build and run a native hello-world)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,8 +39,12 @@ org/graalvm/sdk/collections 248e08c3ce02e47746f4697d0127f7142add99474ae31e7dea95
 JDK_SRC_URL=http://deb.debian.org/debian/pool/main/o/openjdk-26/openjdk-26_26.0.2.1+1.orig.tar.xz
 JDK_SRC_SHA256=b9a893567232edf475e1511ce2de897a00bc3d775f2e46269f492164150f0d76
 
-. "$here/java-env.sh" >/dev/null
-jdk=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+# The builder needs a JDK 25 with JVMCI (jdk.internal.vm.ci); the project's own builds may use another JDK.
+jdk=${NATIVE_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
+if ! "$jdk/bin/java" -version 2>&1 | grep -q 'version "25'; then
+  echo "native-toolchain: needs a JDK 25 (Temurin 25) at $jdk, or NATIVE_JDK=<its home>" >&2
+  exit 3
+fi
 cache="${INFERCORE_CACHE:-$HOME/.cache/infercore}/native-toolchain/$GRAAL_VERSION-r$RECIPE"
 home="$cache/home"
 log() { echo "native-toolchain: $*" >&2; }
@@ -74,8 +78,8 @@ else
 
   log "qualified exports of the JDK's modules to the builder's modules"
   "$home/bin/java" -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --add-modules ALL-SYSTEM "$src/Exports.java" \
-    ALL-UNNAMED,org.graalvm.nativeimage.builder,org.graalvm.nativeimage.base,org.graalvm.nativeimage.pointsto,org.graalvm.nativeimage.objectfile,org.graalvm.nativeimage.configure \
-    2>/dev/null > "$home/lib/svm/builder-exports.args"
+    ALL-UNNAMED,org.graalvm.nativeimage.builder,org.graalvm.nativeimage.base,org.graalvm.nativeimage.pointsto,org.graalvm.nativeimage.objectfile,org.graalvm.nativeimage.configure,jdk.graal.compiler \
+    2>/dev/null | grep -v -e '^--add-exports=jdk.graal.compiler' -e incubator > "$home/lib/svm/builder-exports.args"
 
   log "C helpers: liblibchelper.a, libjvm.a, libreporterchelper.so"
   cp "$src"/include/*.h "$clibs/include/"
@@ -92,7 +96,7 @@ else
     '*/src/java.base/linux/native/*' '*/src/hotspot/share/include/*' '*/src/hotspot/os/posix/include/*'
   jsrc=$(echo "$build"/openjdk-*/src)
   jb="$jsrc/java.base"
-  hdrs=$(cat $(find "$jb"/{share,unix,linux}/native/lib{java,net,nio,zip} -name '*.[ch]' | grep -v /zlib/) |
+  hdrs=$(cat $(ls -d "$jb"/{share,unix,linux}/native/lib{java,net,nio,zip} 2>/dev/null | xargs -I{} find {} -name '*.[ch]' | grep -v /zlib/) |
     sed -n 's/^ *# *include *"\(\(java\|jdk\|sun\)_[A-Za-z0-9_]*\.h\)".*/\1/p' | grep -v macosx | sort -u)
   python3 "$src/jni-headers.py" "$home/bin/javap" "$build/gensrc" $hdrs
   # class file version of the JDK the image is built from (25: 69.0)
@@ -101,7 +105,7 @@ else
     "$jb/share/native/include/classfile_constants.h.template" > "$build/gensrc/classfile_constants.h"
   cflags="-O2 -fPIC -w -std=gnu11 -D_GNU_SOURCE -D_REENTRANT -DLINUX -D_LARGEFILE64_SOURCE -D_LP64=1 -Damd64 -DARCH=\"amd64\" -DSTATIC_BUILD=1 -DARCHPROPNAME=\"amd64\" -DVERSION_STRING=\"25\" -I$build/gensrc -I$jb/share/native/include -I$jb/unix/native/include -I$jsrc/hotspot/share/include -I$jsrc/hotspot/os/posix/include"
   for lib in java net nio zip; do
-    dirs=$(ls -d "$jb"/{share,unix,linux}/native/lib$lib 2>/dev/null)
+    dirs=$(ls -d "$jb"/{share,unix,linux}/native/lib$lib 2>/dev/null || true)
     incs=$(for d in $dirs; do find "$d" -type d -not -path '*/zlib*' -printf ' -I%p'; done)
     incs="$incs -I$jb/share/native/libjava -I$jb/unix/native/libjava -I$jb/share/native/libnet -I$jb/unix/native/libnet -I$jb/share/native/libnio -I$jb/unix/native/libnio -I$jb/share/native/libnio/ch -I$jb/unix/native/libnio/ch"
     mkdir -p "$build/obj/$lib"
@@ -109,8 +113,10 @@ else
     # two compilers at a time: the machine is shared
     # The sources are one JDK release ahead of the class library (Debian has no openjdk-25 source
     # package): a file whose natives changed between the two does not compile and is left out,
-    # which only matters if the image calls one of its functions (the link then names it).
-    xargs -P 2 -I{} sh -c 'gcc '"$cflags"' -DLIBRARY_NAME='"$lib"' '"$incs"' -c "{}" -o "'"$build/obj/$lib"'/$(basename "{}" .c).o" 2>/dev/null || echo "{}" >> "'"$build"'/left-out.txt"' < "$build/obj/$lib.files"
+    # which only matters if the image calls one of its functions (the link then names it). A file that
+    # calls its own natives before defining them needs the prototypes; one whose signatures changed
+    # compiles without them.
+    xargs -P 2 -I{} sh -c 'gcc '"$cflags"' -DLIBRARY_NAME='"$lib"' '"$incs"' -c "{}" -o "'"$build/obj/$lib"'/$(basename "{}" .c).o" 2>/dev/null || gcc '"$cflags"' -DJNI_HEADERS_NO_PROTOTYPES -DLIBRARY_NAME='"$lib"' '"$incs"' -c "{}" -o "'"$build/obj/$lib"'/$(basename "{}" .c).o" 2>/dev/null || echo "{}" >> "'"$build"'/left-out.txt"' < "$build/obj/$lib.files"
     rm -f "$static/lib$lib.a"
     ar rcs "$static/lib$lib.a" "$build/obj/$lib"/*.o
   done

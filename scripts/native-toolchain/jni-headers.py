@@ -97,12 +97,13 @@ def main():
             lines += [f"#undef {prefix}_{name}", f"#define {prefix}_{name} {value}"]
         names = [n[0] for n in natives[header]]
         cls_mangled = mangle(class_name(header).replace(".", "/")).replace("/", "_")
+        lines.append("#ifndef JNI_HEADERS_NO_PROTOTYPES  /* for sources whose natives differ from this class library */")
         for name, ret, static, params in natives[header]:
             if names.count(name) > 1:
                 continue
             args = ", ".join(["JNIEnv *", "jclass" if static else "jobject"] + params)
             lines += [f"JNIEXPORT {ret} JNICALL Java_{cls_mangled}_{mangle(name)}({args});"]
-        lines += ["#endif", ""]
+        lines += ["#endif", "#endif", ""]
         with open(os.path.join(out, header), "w") as f:
             f.write("\n".join(lines))
 

@@ -38,7 +38,7 @@ API = {
     "--enable-https": ("EnableURLProtocols", "fixed:https"),
     "--enable-all-security-services": ("EnableAllSecurityServices", "flag"),
     "--enable-monitoring": ("EnableMonitoringFeatures", "list"),
-    "-march": ("Microarchitecture", "list"),
+    "-march": ("MicroArchitecture", "list"),
     "--static": ("StaticExecutable", "flag"),
     "--static-nolibc": ("StaticExecutableWithDynamicLibC", "flag"),
     "--shared": ("SharedLibrary", "flag"),

@@ -70,35 +70,50 @@ def main():
     javap, out, headers = sys.argv[1], sys.argv[2], sys.argv[3:]
     os.makedirs(out, exist_ok=True)
     classes = {class_name(h): h for h in headers}
-    # one javap for all classes (a JVM start each would take minutes on a busy machine)
-    run = subprocess.run([javap, "-p", "-constants", *classes], capture_output=True, text=True)
-    fields, natives, current = {h: [] for h in headers}, {h: [] for h in headers}, None
-    for line in run.stdout.splitlines():
-        m = HEAD.match(line)
-        if m:
-            current = classes.get(re.sub(r"<.*", "", m.group(1)))
-            continue
-        m = NATIVE.match(line)
-        if m and current:
-            static = " static " in f" {line.strip()} "
-            params = [jni_type(t) for t in m.group(3).split(",") if t.strip()]
-            natives[current].append((m.group(2), jni_type(m.group(1)), static, params))
-            continue
-        m = FIELD.match(line)
-        if m and current:
-            value = c_value(m.group(1), m.group(3).strip())
-            if value is not None:
-                fields[current].append((m.group(2), value))
+    # one javap for all classes (a JVM start each would take minutes on a busy machine), then one
+    # per level of superclasses: like javac -h, a header has the constants its class inherits
+    fields, natives, supers, current = {}, {}, {}, None
+    pending = list(classes)
+    while pending:
+        run = subprocess.run([javap, "-p", "-constants", *pending], capture_output=True, text=True)
+        for line in run.stdout.splitlines():
+            m = HEAD.match(line)
+            if m:
+                current = re.sub(r"<.*", "", m.group(1))
+                fields.setdefault(current, [])
+                natives.setdefault(current, [])
+                ext = re.search(r" extends ([\w.$]+)", line)
+                supers[current] = ext.group(1) if ext and " class " in f" {line} " else None
+                continue
+            m = NATIVE.match(line)
+            if m and current:
+                static = " static " in f" {line.strip()} "
+                params = [jni_type(t) for t in m.group(3).split(",") if t.strip()]
+                natives[current].append((m.group(2), jni_type(m.group(1)), static, params))
+                continue
+            m = FIELD.match(line)
+            if m and current:
+                value = c_value(m.group(1), m.group(3).strip())
+                if value is not None:
+                    fields[current].append((m.group(2), value))
+        pending = sorted({c for c in supers.values() if c and c not in fields and c != "java.lang.Object"})
+
+    def constants(cls):
+        own = fields.get(cls, [])
+        names = {n for n, _ in own}
+        parent = supers.get(cls)
+        return own + ([f for f in constants(parent) if f[0] not in names] if parent else [])
     for header in headers:
         prefix = header[:-2]
         lines = [f"/* constants of {class_name(header)}, read with javap -constants (infercore native toolchain) */",
                  f"#ifndef _Included_{prefix}", f"#define _Included_{prefix}", "#include <jni.h>"]
-        for name, value in fields[header]:
+        for name, value in constants(class_name(header)):
             lines += [f"#undef {prefix}_{name}", f"#define {prefix}_{name} {value}"]
-        names = [n[0] for n in natives[header]]
+        own_natives = natives.get(class_name(header), [])
+        names = [n[0] for n in own_natives]
         cls_mangled = mangle(class_name(header).replace(".", "/")).replace("/", "_")
         lines.append("#ifndef JNI_HEADERS_NO_PROTOTYPES  /* for sources whose natives differ from this class library */")
-        for name, ret, static, params in natives[header]:
+        for name, ret, static, params in own_natives:
             if names.count(name) > 1:
                 continue
             args = ", ".join(["JNIEnv *", "jclass" if static else "jobject"] + params)

@@ -8,6 +8,8 @@
 #define _GNU_SOURCE
 #include <cpuid.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <locale.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -309,3 +311,42 @@ int svm_attach_is_init_trigger(const char *path) { (void)path; return 0; }
 int svm_attach_create_listener(const char *path) { (void)path; return -1; }
 int svm_attach_wait_for_request(int socket) { (void)socket; return -1; }
 void svm_attach_shutdown_socket(int socket) { (void)socket; }
+
+/* ---- variadic libc calls with fixed arguments (PosixVMThreads, Fcntl) ---------------------- */
+
+int fprintfSD(FILE *stream, const char *format, const char *arg0, int arg1) {
+  return fprintf(stream, format, arg0, arg1);
+}
+
+int openSII(const char *path, int flags, int mode) {
+  return open(path, flags, mode);
+}
+
+/* ---- container support (ContainerLibrary, libsvm_container in GraalVM) -------------------- */
+/* Not a cgroup reader: the image sees the machine's memory and the CPUs of its affinity mask. */
+
+#define SVM_CONTAINER_VERSION 240100
+int svm_container_initialize(int version) {
+  if (version < SVM_CONTAINER_VERSION) return 3; /* ERROR_LIBCONTAINER_TOO_NEW */
+  if (version > SVM_CONTAINER_VERSION) return 2; /* ERROR_LIBCONTAINER_TOO_OLD */
+  return 0;                                      /* SUCCESS_IS_NOT_CONTAINERIZED */
+}
+
+size_t svm_container_physical_memory(void) {
+  return (size_t)sysconf(_SC_PHYS_PAGES) * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+long long svm_container_memory_limit_in_bytes(void) { return -1; }
+long long svm_container_memory_and_swap_limit_in_bytes(void) { return -1; }
+long long svm_container_memory_soft_limit_in_bytes(void) { return -1; }
+long long svm_container_memory_usage_in_bytes(void) { return -1; }
+long long svm_container_memory_max_usage_in_bytes(void) { return -1; }
+long long svm_container_rss_usage_in_bytes(void) { return -1; }
+long long svm_container_cache_usage_in_bytes(void) { return -1; }
+
+int svm_container_active_processor_count(void) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (int)n : 1;
+}

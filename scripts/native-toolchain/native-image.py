@@ -128,8 +128,8 @@ class Build:
             elif a.startswith(("-H:", "-R:")):
                 self.hosted.append(a)
             elif a == "--exclude-config":
+                # driver-only in GraalVM: it keeps the matching native-image.properties out
                 self.excludes.append((re.compile(nxt), re.compile(args[i + 2])))
-                self.hosted.append(f"-H:ExcludeConfig={nxt}@{args[i + 2]}")
                 i += 2
             elif a.startswith("-O") and len(a) > 2:
                 self.hosted.append(f"-H:Optimize={a[2:]}")

@@ -107,3 +107,30 @@ void JVM_BeforeHalt(void) {}
 void JVM_Halt(jint code) {
   _exit(code);
 }
+
+/* ---- signals (jdk.internal.misc.Signal, when its natives are linked) ----------------------- */
+#include <signal.h>
+
+jint JVM_FindSignal(const char *name) {
+  static const struct { const char *name; int number; } signals[] = {
+    {"HUP", SIGHUP}, {"INT", SIGINT}, {"QUIT", SIGQUIT}, {"ILL", SIGILL}, {"TRAP", SIGTRAP},
+    {"ABRT", SIGABRT}, {"BUS", SIGBUS}, {"FPE", SIGFPE}, {"KILL", SIGKILL}, {"USR1", SIGUSR1},
+    {"SEGV", SIGSEGV}, {"USR2", SIGUSR2}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM},
+    {"CHLD", SIGCHLD}, {"CONT", SIGCONT}, {"STOP", SIGSTOP}, {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},
+    {"TTOU", SIGTTOU}, {"URG", SIGURG}, {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM},
+    {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO}, {"PWR", SIGPWR}, {"SYS", SIGSYS}};
+  for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+    if (strcmp(name, signals[i].name) == 0) return signals[i].number;
+  }
+  return -1;
+}
+
+void *JVM_RegisterSignal(jint sig, void *handler) {
+  struct sigaction next, previous;
+  memset(&next, 0, sizeof(next));
+  next.sa_handler = (void (*)(int))handler;
+  sigemptyset(&next.sa_mask);
+  next.sa_flags = SA_RESTART;
+  if (sigaction(sig, &next, &previous) != 0) return (void *)-1;
+  return (void *)previous.sa_handler;
+}

@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src="$here/native-toolchain"
 
 GRAAL_VERSION=25.0.2
-RECIPE=1   # bump when anything below or in scripts/native-toolchain/ changes the result
+RECIPE=2   # bump when anything below or in scripts/native-toolchain/ changes the result
 MAVEN=https://repo.maven.apache.org/maven2
 # group/artifact  sha256 (the closure of org.graalvm.nativeimage:svm:25.0.2)
 JARS="
@@ -60,8 +60,8 @@ if [ -f "$cache/.complete" ] && [ -x "$home/bin/native-image" ]; then
   [ "${1:-}" = "--hello" ] || { echo "$home"; exit 0; }
 else
   rm -rf "$home" "$cache/build"
-  mkdir -p "$cache/downloads" "$cache/build"
-  dl="$cache/downloads" build="$cache/build"
+  dl="$(dirname "$cache")/downloads" build="$cache/build"   # downloads are shared by every recipe
+  mkdir -p "$dl" "$build"
 
   log "JDK home: $jdk -> $home (hard links where possible)"
   cp -al "$jdk" "$home" 2>/dev/null || { rm -rf "$home"; cp -a "$jdk" "$home"; }
@@ -93,21 +93,32 @@ else
   tarball="$dl/$(basename "$JDK_SRC_URL")"
   fetch "$JDK_SRC_URL" "$JDK_SRC_SHA256" "$tarball"
   tar -xJf "$tarball" -C "$build" --wildcards '*/src/java.base/share/native/*' '*/src/java.base/unix/native/*' \
-    '*/src/java.base/linux/native/*' '*/src/hotspot/share/include/*' '*/src/hotspot/os/posix/include/*'
+    '*/src/java.base/linux/native/*' '*/src/hotspot/share/include/*' '*/src/hotspot/os/posix/include/*' \
+    '*/src/jdk.net/linux/native/*' '*/src/jdk.management/share/native/*' '*/src/jdk.management/unix/native/*' \
+    '*/src/jdk.management/linux/native/*'
   jsrc=$(echo "$build"/openjdk-*/src)
   jb="$jsrc/java.base"
-  hdrs=$(cat $(ls -d "$jb"/{share,unix,linux}/native/lib{java,net,nio,zip} 2>/dev/null | xargs -I{} find {} -name '*.[ch]' | grep -v /zlib/) |
-    sed -n 's/^ *# *include *"\(\(java\|jdk\|sun\)_[A-Za-z0-9_]*\.h\)".*/\1/p' | grep -v macosx | sort -u)
+  libdirs() { # LIB: the source directories of a JDK native library
+    case $1 in
+      extnet) ls -d "$jsrc"/jdk.net/linux/native/libextnet 2>/dev/null || true ;;
+      management_ext) ls -d "$jsrc"/jdk.management/{share,unix,linux}/native/libmanagement_ext 2>/dev/null || true ;;
+      *) ls -d "$jb"/{share,unix,linux}/native/lib$1 2>/dev/null || true ;;
+    esac
+  }
+  hdrs=$(cat $(for l in java net nio zip extnet management_ext; do libdirs $l; done | xargs -I{} find {} -name '*.[ch]' | grep -v /zlib/) |
+    sed -n 's/^ *# *include *"\(\(java\|jdk\|sun\|com\)_[A-Za-z0-9_]*\.h\)".*/\1/p' | grep -v macosx | sort -u)
   python3 "$src/jni-headers.py" "$home/bin/javap" "$build/gensrc" $hdrs
   # class file version of the JDK the image is built from (25: 69.0)
   major=$(( $("$home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.class.version = \([0-9]*\).*/\1/p') ))
   sed "s/@@VERSION_CLASSFILE_MAJOR@@/$major/; s/@@VERSION_CLASSFILE_MINOR@@/0/" \
     "$jb/share/native/include/classfile_constants.h.template" > "$build/gensrc/classfile_constants.h"
   cflags="-O2 -fPIC -w -std=gnu11 -D_GNU_SOURCE -D_REENTRANT -DLINUX -D_LARGEFILE64_SOURCE -D_LP64=1 -Damd64 -DARCH=\"amd64\" -DSTATIC_BUILD=1 -DARCHPROPNAME=\"amd64\" -DVERSION_STRING=\"25\" -I$build/gensrc -I$jb/share/native/include -I$jb/unix/native/include -I$jsrc/hotspot/share/include -I$jsrc/hotspot/os/posix/include"
-  for lib in java net nio zip; do
-    dirs=$(ls -d "$jb"/{share,unix,linux}/native/lib$lib 2>/dev/null || true)
+  # java, nio, net, zip: every image; extnet (jdk.net socket options), management_ext
+  # (com.sun.management): images that reach them, as infercore's does
+  for lib in java net nio zip extnet management_ext; do
+    dirs=$(libdirs $lib)
     incs=$(for d in $dirs; do find "$d" -type d -not -path '*/zlib*' -printf ' -I%p'; done)
-    incs="$incs -I$jb/share/native/libjava -I$jb/unix/native/libjava -I$jb/share/native/libnet -I$jb/unix/native/libnet -I$jb/share/native/libnio -I$jb/unix/native/libnio -I$jb/share/native/libnio/ch -I$jb/unix/native/libnio/ch"
+    incs="$incs -I$jb/share/native/libjava -I$jb/unix/native/libjava -I$jb/share/native/libnet -I$jb/unix/native/libnet -I$jb/share/native/libnio -I$jb/unix/native/libnio -I$jb/share/native/libnio/ch -I$jb/unix/native/libnio/ch -I$jb/share/native/libmanagement -I$jsrc/jdk.management/share/native/libmanagement_ext"
     mkdir -p "$build/obj/$lib"
     find $dirs -name '*.c' -not -path '*/zlib/*' | sort > "$build/obj/$lib.files"
     # two compilers at a time: the machine is shared

@@ -134,3 +134,9 @@ void *JVM_RegisterSignal(jint sig, void *handler) {
   if (sigaction(sig, &next, &previous) != 0) return (void *)-1;
   return (void *)previous.sa_handler;
 }
+
+/* jmm (java.lang.management in HotSpot): not available; libmanagement_ext's JNI_OnLoad copes. */
+void *JVM_GetManagement(jint version) {
+  (void)version;
+  return NULL;
+}

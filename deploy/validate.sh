@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Validates the deployment files offline, strictly, and exits non-zero on any error:
-#   - deploy/k8s/*.yaml with kubeconform -strict against the Kubernetes JSON schemas (unknown
+#   - deploy/k8s/*.yaml (per-node DaemonSet mode) and deploy/k8s/gateway/*.yaml (stateless gateway
+#     Deployment, supervisor.backend=kubernetes) and deploy/k8s/samples/*.yaml (a run Deployment as the
+#     kubernetes backend sends it, kept equal to the driver's output by KubernetesDriverTest) with kubeconform -strict against the Kubernetes JSON schemas (unknown
 #     fields, wrong types, missing required fields and duplicated keys are errors);
 #   - deploy/k8s-invalid/*.yaml must each be REJECTED (proves the validation is strict, every run);
 #   - deploy/systemd/infercore.service with systemd-analyze verify (any warning is an error).
@@ -69,6 +71,12 @@ validate() {
 failures=0
 echo "== kubeconform -strict, Kubernetes $K8S_VERSION: deploy/k8s"
 validate deploy/k8s/*.yaml || failures=$((failures + 1))
+
+echo "== kubeconform -strict, Kubernetes $K8S_VERSION: deploy/k8s/gateway"
+validate deploy/k8s/gateway/*.yaml || failures=$((failures + 1))
+
+echo "== kubeconform -strict, Kubernetes $K8S_VERSION: deploy/k8s/samples (what the kubernetes backend sends)"
+validate deploy/k8s/samples/*.yaml || failures=$((failures + 1))
 
 echo "== each of deploy/k8s-invalid must be rejected"
 for manifest in deploy/k8s-invalid/*.yaml; do

@@ -85,6 +85,7 @@ contains "vllm stream usage chunk with choices:[]" "$STREAM" '"choices":[],"usag
 check "vllm stream ends with [DONE]" "$(echo "$STREAM" | grep -v '^$' | tail -n 1)" "data: [DONE]"
 NOUSAGE=$(post -N "$V/v1/chat/completions" -d "$CHAT,\"stream\":true}")
 if [[ "$NOUSAGE" == *'"usage"'* ]]; then fail "vllm usage chunk without include_usage"; else ok "vllm no usage chunk without include_usage"; fi
+contains "vllm rerank refused for a generation model" "$(post -w ' %{http_code}' "$V/v1/rerank" -d '{"model":"qwen","query":"a","documents":["a"]}')" 'The model does not support Rerank (Score) API","type":"BadRequestError","param":null,"code":400}} 400'
 check "vllm unknown model 404" "$(post -w ' %{http_code}' "$V/v1/chat/completions" -d '{"model":"x","messages":[{"role":"user","content":"a"}]}')" \
   '{"error":{"message":"The model `x` does not exist.","type":"NotFoundError","param":null,"code":404}} 404'
 contains "vllm stream_options without stream is 400" "$(post -w ' %{http_code}' "$V/v1/chat/completions" -d "$CHAT,\"stream_options\":{\"include_usage\":true}}")" 'Stream options can only be defined when `stream=True`.","type":"Bad Request","param":null,"code":400}} 400'

@@ -22,6 +22,10 @@ NOT modelled: real tokenisation (a token is a whitespace-separated word), chat t
 regex/ebnf enforcement (accepted and recorded only), batch streaming (batches work without
 stream), logprobs, input_embeds, images, LoRA, n>1, warm-up 503 phase, /metrics
 contents beyond a few gauges, --is-embedding restrictions (embeddings always served).
+Rerank: POST /v1/rerank {query, documents: [str]} (0.5 takes nothing else) -> a bare list
+[{score, document, index, meta_info: {prompt_tokens}}] best first, only with --is-embedding and a model
+path containing "rerank" (a cross-encoder); otherwise 400 in the flat envelope (the fake's own wording).
+The score is fakeengine.textgen.relevance: the share of the query's words found in the document.
 """
 import argparse
 import json
@@ -38,7 +42,7 @@ from fakeengine.engine import EngineApp  # noqa: E402
 from fakeengine.httpbase import ApiError  # noqa: E402
 from fakeengine.knobs import add_knob_arguments  # noqa: E402
 from fakeengine.openai_compat import OpenAIRoutes  # noqa: E402
-from fakeengine.textgen import count_tokens, generate  # noqa: E402
+from fakeengine.textgen import count_tokens, generate, relevance  # noqa: E402
 
 VERSION = "0.5.3"
 DEFAULT_CONTEXT = 32768
@@ -106,6 +110,7 @@ class SglangApp(OpenAIRoutes, EngineApp):
         if args.enable_metrics:
             self.route("GET", "/metrics", self.metrics)
         self.register_openai_routes()
+        self.route("POST", "/v1/rerank", self.rerank, inference=True)
 
     def ctx_len(self):
         return self.knobs.get("max_model_len") or DEFAULT_CONTEXT
@@ -320,6 +325,20 @@ class SglangApp(OpenAIRoutes, EngineApp):
                                 sent[0] if aborted else gen.completion_tokens, cached, started))
         stream.sse_done()
         return outcome
+
+    def rerank(self, h):
+        body = h.json_object()
+        if not (self.args.is_embedding and "rerank" in self.args.model_path.lower()):
+            raise ApiError(400, "rerank needs a cross-encoder reranking model served with --is-embedding",
+                           "BadRequestError")
+        query, documents = body.get("query"), body.get("documents")
+        if not isinstance(query, str) or not isinstance(documents, list) \
+                or not all(isinstance(d, str) for d in documents):
+            raise ApiError(400, "query must be a string and documents a list of strings", "BadRequestError")
+        ranked = sorted(((relevance(query, d), i) for i, d in enumerate(documents)), key=lambda p: (-p[0], p[1]))
+        h.send_json(200, [{"score": score, "document": documents[i], "index": i,
+                           "meta_info": {"id": uuid.uuid4().hex, "prompt_tokens": count_tokens(query) + count_tokens(documents[i])}}
+                          for score, i in ranked])
 
     def health(self, h):
         h.send_bytes(503 if self.knobs.get("unhealthy") else 200, b"", "text/plain; charset=utf-8")

@@ -19,6 +19,7 @@ class OpenAIRoutes:
     oa_reasoning_field = "reasoning_content"
     oa_top_extras = {}
     oa_empty_tool_calls = []
+    oa_length_on_last_token = False
 
     def register_openai_routes(self, embeddings=True):
         self.route("GET", "/v1/models", self.oa_models)
@@ -226,17 +227,22 @@ class OpenAIRoutes:
 
         if chat:
             stream.sse(chunk(role=True))
+        # vLLM: a reply cut by max_tokens carries finish_reason on its last token's chunk
+        merged = self.oa_length_on_last_token and gen.finish == "length" and bool(pieces) and not ctx.get("calls")
         if ctx.get("calls"):
             outcome = h.pace_tokens(*self._oa_call_steps(ctx["calls"], base, stream), ctx["abort"])
         else:
-            outcome = h.pace_tokens(len(pieces), lambda i: stream.sse(chunk(pieces[i].text, pieces[i].kind)),
-                                    ctx["abort"])
+            outcome = h.pace_tokens(len(pieces), lambda i: stream.sse(
+                chunk(pieces[i].text, pieces[i].kind, finish="length",
+                      extras=self.oa_choice_extras(gen, "length")) if merged and i == len(pieces) - 1
+                else chunk(pieces[i].text, pieces[i].kind)), ctx["abort"])
         if outcome == "failed":
             stream.sse(self.oa_stream_error(ApiError(500, self.fail_message(h.failed_at))))
             stream.sse_done()
             return outcome
         finish = "abort" if outcome == "aborted" else gen.finish
-        stream.sse(chunk("", finish=finish, extras=self.oa_choice_extras(gen, finish)))
+        if not (merged and outcome == "done"):
+            stream.sse(chunk("", finish=finish, extras=self.oa_choice_extras(gen, finish)))
         if ctx.get("include_usage"):
             stream.sse({**base, "choices": [], "usage": ctx["usage"]})
         stream.sse_done()

@@ -228,3 +228,13 @@ def embed(text, dim=EMBED_DIM):
 
 def embed_base64(vector):
     return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode("ascii")
+
+
+def relevance(query, document):
+    """A reranker's score in [0, 1], deterministic: the share of the query's distinct words (lower case,
+    letters and digits) that the document contains, squeezed to 0.001..0.999 as a sigmoid output is."""
+    def words(text):
+        return set("".join(c if c.isalnum() else " " for c in text.lower()).split())
+    wanted = words(query)
+    share = len(wanted & words(document)) / len(wanted) if wanted else 0.0
+    return round(0.001 + 0.998 * share, 6)

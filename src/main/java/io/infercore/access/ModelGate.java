@@ -45,6 +45,14 @@ public class ModelGate {
                 });
     }
 
+    /** Adding or deleting a custom model: only a key that may use every model may change the catalog. */
+    public void catalogChange(ContainerRequestContext request, String modelId) {
+        AccessFilter.caller(request).filter(k -> !k.allowsEveryModel())
+                .ifPresent(k -> {
+                    throw AccessDenied.model(k.name(), modelId, "id");
+                });
+    }
+
     /** Acting on an existing run (stop). */
     public void run(ContainerRequestContext request, String runId) {
         AccessFilter.caller(request).filter(k -> !k.allowsEveryModel()).ifPresent(k -> {

@@ -31,7 +31,8 @@ public record ChatBody(
         @Schema(description = "Functions the model may call, OpenAI's shape: [{type: function, function: {name, "
                 + "description, parameters}}]; ollama, vllm and sglang only") JsonNode tools,
         @Schema(description = "auto (default), required, none (run without the tools) or {type: function, "
-                + "function: {name}}") JsonNode toolChoice) {
+                + "function: {name}}") JsonNode toolChoice,
+        @Schema(description = "false: at most one call per answer (default true)") Boolean parallelToolCalls) {
 
     /** One turn. */
     @Schema(description = "A chat message")
@@ -57,6 +58,9 @@ public record ChatBody(
                     m.toolCallId()));
         }
         ToolChoice choice = ToolFields.choice(toolChoice);
+        if (parallelToolCalls != null) {
+            choice = (choice == null ? ToolChoice.AUTO : choice).withParallel(parallelToolCalls);
+        }
         boolean disabled = choice != null && "none".equals(choice.mode());
         return new GenerationRequest(null, null, turns, new SamplingParams(maxTokens, temperature, topP, stop, seed),
                 null, engineArgs, thinking, disabled ? null : ToolFields.tools(tools), disabled ? null : choice);

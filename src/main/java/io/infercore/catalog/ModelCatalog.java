@@ -18,9 +18,10 @@ import java.util.Optional;
 
 /**
  * The model catalog: {@code MODELS_CONFIG}, else the {@code models_config} key, else
- * {@code ./models.json}, else the built-in list (qwen2-0.5b, llama3.2, smollm2-135m,
- * all-minilm-l6-v2). Loaded once at start-up; a named file that is missing or invalid stops
- * start-up with the file, the JSON path and the reason.
+ * {@code ./models.json}, else the built-in list (the same curated catalog, packed in the jar).
+ * Loaded once at start-up; a named file that is missing or invalid stops start-up with the file,
+ * the JSON path and the reason. Custom registrations ({@link ModelRegistrations}) are listed
+ * after the catalog's models and can never take a catalog id.
  */
 @Startup
 @ApplicationScoped
@@ -34,6 +35,7 @@ public class ModelCatalog {
 
     private List<CatalogModel> models;
     private String source;
+    private ModelRegistrations registrations;
 
     /** What was loaded and from where. */
     public record Loaded(String source, List<CatalogModel> models) {
@@ -44,7 +46,10 @@ public class ModelCatalog {
         Loaded loaded = load(System.getenv("MODELS_CONFIG"), config.modelsConfig(), Path.of("models.json"));
         models = loaded.models();
         source = loaded.source();
-        LOG.infof("Model catalog: %d models from %s", models.size(), source);
+        registrations = new ModelRegistrations(Path.of(config.modelsDir()).toAbsolutePath().normalize(),
+                id -> models.stream().anyMatch(m -> m.id().equalsIgnoreCase(id)));
+        LOG.infof("Model catalog: %d models from %s, %d custom from %s", models.size(), source,
+                registrations.all().size(), registrations.file());
     }
 
     /** The catalog per the lookup order above; {@code local} is {@code ./models.json}. */
@@ -80,8 +85,33 @@ public class ModelCatalog {
         }
     }
 
+    /** The catalog's models followed by the custom registrations. */
     public List<CatalogModel> all() {
-        return models;
+        List<CatalogModel> custom = registrations.all();
+        if (custom.isEmpty()) {
+            return models;
+        }
+        List<CatalogModel> all = new java.util.ArrayList<>(models);
+        all.addAll(custom);
+        return List.copyOf(all);
+    }
+
+    /** The custom models ({@code <models_dir>/registrations.json}). */
+    public ModelRegistrations registrations() {
+        return registrations;
+    }
+
+    /**
+     * The models matching every filter given (null: no filter): {@code query} as in
+     * {@link CatalogModel#matches}, an ability, an engine, a model type.
+     */
+    public List<CatalogModel> search(String query, String ability, String engine, String modelType) {
+        return all().stream()
+                .filter(m -> query == null || query.isBlank() || m.matches(query.strip()))
+                .filter(m -> ability == null || m.can(ability))
+                .filter(m -> engine == null || m.engines().contains(engine))
+                .filter(m -> modelType == null || m.modelType().equals(modelType))
+                .toList();
     }
 
     /** Where the catalog came from (a file path, or "built-in list"). */
@@ -91,10 +121,11 @@ public class ModelCatalog {
 
     /** The model with this id (case-insensitive). */
     public Optional<CatalogModel> find(String id) {
-        return models.stream().filter(m -> m.id().equalsIgnoreCase(id)).findFirst();
+        Optional<CatalogModel> builtin = models.stream().filter(m -> m.id().equalsIgnoreCase(id)).findFirst();
+        return builtin.isPresent() ? builtin : registrations.find(id);
     }
 
     public List<String> ids() {
-        return models.stream().map(CatalogModel::id).toList();
+        return all().stream().map(CatalogModel::id).toList();
     }
 }

@@ -39,6 +39,14 @@ public interface InfercoreConfig {
     @WithDefault("./models")
     String modelsDir();
 
+    /**
+     * How many responses of {@code POST /v1/responses} (with {@code store}, OpenAI's default) are
+     * kept under {@code <models_dir>/responses/} for {@code GET /v1/responses/{id}} and
+     * {@code previous_response_id}; beyond it the oldest are deleted. They survive a restart.
+     */
+    @WithDefault("1000")
+    int responsesStoreMax();
+
     /** Sub-directory of {@link #modelsDir()} exported to Ollama children as {@code OLLAMA_MODELS}. */
     @WithDefault("ollama")
     String modelsSubdirOllama();
@@ -241,6 +249,68 @@ public interface InfercoreConfig {
 
         /** See {@link #onShutdown()}. */
         enum OnShutdown { LEAVE, STOP }
+
+        /**
+         * Where launched vLLM and SGLang servers run: {@code process}, child processes of this
+         * service on its own GPUs (state in {@code <models_dir>/runs/state.json}); or
+         * {@code kubernetes}, one Deployment per run through the Kubernetes API, the runs being
+         * labelled Deployments every gateway replica sees (see {@link #kubernetes()}). Attached,
+         * Ollama and in-process runs are the same under both.
+         */
+        @WithDefault("process")
+        Backend backend();
+
+        /** See {@link #backend()}. */
+        enum Backend { PROCESS, KUBERNETES }
+
+        /** The {@code kubernetes} backend; read only when {@link #backend()} is {@code kubernetes}. */
+        Kubernetes kubernetes();
+
+        /**
+         * Prefix affinity: a request whose prompt shares its first this many characters with
+         * another goes to the same replica (the engine's prefix cache holds them), unless that
+         * replica has more than {@link #prefixAffinitySlack()} requests in flight above the least
+         * busy one. 0: least-busy only.
+         */
+        @WithDefault("0")
+        int prefixAffinityChars();
+
+        /** See {@link #prefixAffinityChars()} (4: the best latency in PrefixAffinitySimulationTest's sweep). */
+        @WithDefault("4")
+        int prefixAffinitySlack();
+    }
+
+    /** Engines as Kubernetes workloads ({@code supervisor.backend=kubernetes}). */
+    interface Kubernetes {
+        /** Namespace of the run Deployments. Absent: the client's (the gateway Pod's own namespace in a cluster). */
+        Optional<String> namespace();
+
+        /** Container image of vLLM runs (the engine command comes from {@code vllm.launch_command}). */
+        @WithDefault("vllm/vllm-openai:v0.11.0")
+        String vllmImage();
+
+        /** Container image of SGLang runs ({@code sglang.launch_command}). */
+        @WithDefault("lmsysorg/sglang:v0.5.4")
+        String sglangImage();
+
+        /** Port the engine listens on inside its Pod; the gateway calls {@code http://<pod IP>:<port>}. */
+        @WithDefault("8000")
+        int enginePort();
+
+        /** PersistentVolumeClaim of the models volume (Hugging Face cache), shared by every run Pod. */
+        @WithDefault("infercore-models")
+        String modelsClaim();
+
+        /** Where the models volume is mounted in the engine containers. */
+        @WithDefault("/models")
+        String modelsMountPath();
+
+        /** Secret holding the engine keys: {@code HF_TOKEN}, {@code VLLM_API_KEY}, {@code SGLANG_API_KEY} (each optional). */
+        @WithDefault("infercore-secrets")
+        String secretName();
+
+        /** The engine Pods' service account. Absent: the namespace's default. */
+        Optional<String> serviceAccount();
     }
 
     interface LlamaCpp {

@@ -9,5 +9,7 @@ public enum Capability {
     /** Function calling: tool definitions passed to the engine, tool calls returned. */
     TOOLS,
     EMBEDDINGS,
+    /** Scoring documents against a query with a reranking (cross-encoder) model. */
+    RERANK,
     HEALTH
 }

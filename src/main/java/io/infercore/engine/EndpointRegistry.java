@@ -38,6 +38,8 @@ public class EndpointRegistry {
     }
 
     private final Map<String, List<Entry>> byModel = new ConcurrentHashMap<>();
+    private volatile int affinityChars;
+    private volatile int affinitySlack;
 
     /** A request in flight on one replica; {@link #close()} (idempotent) ends it. */
     public static final class Lease implements AutoCloseable {
@@ -96,17 +98,82 @@ public class EndpointRegistry {
         remove(e.engineType(), e.model(), e.baseUrl());
     }
 
+    /**
+     * Turns on prefix affinity ({@code supervisor.prefix_affinity_chars}): see {@link #acquire(String, String, CharSequence)}.
+     *
+     * @param chars how many leading prompt characters pick the replica; 0 turns it off
+     * @param slack how many more requests in flight than the least-busy replica the picked one may have
+     */
+    public void prefixAffinity(int chars, int slack) {
+        this.affinitySlack = Math.max(0, slack);
+        this.affinityChars = Math.max(0, chars);
+    }
+
+    /** Leading prompt characters that pick a replica; 0 when prefix affinity is off. */
+    public int prefixAffinityChars() {
+        return affinityChars;
+    }
+
     /** The least-busy live replica serving {@code model} on {@code engineType}, counted as in flight until closed. */
     public Optional<Lease> acquire(String engineType, String model) {
+        return acquire(engineType, model, null);
+    }
+
+    /**
+     * A replica for a request whose prompt starts with {@code prompt}, counted as in flight until
+     * closed. With prefix affinity on, the first {@link #prefixAffinityChars()} characters choose
+     * one replica by rendezvous hashing (the same prefix, the same replica; a replica that comes or
+     * goes moves only its own share), so requests sharing a long prefix reuse that replica's
+     * prefix (KV) cache; it is taken while it has at most {@code slack} requests in flight more
+     * than the least-busy replica, else the least-busy one is. Off, or without a prompt: least-busy.
+     */
+    public Optional<Lease> acquire(String engineType, String model, CharSequence prompt) {
         List<Entry> entries = byModel.get(key(engineType, model));
         if (entries == null || entries.isEmpty()) {
             return Optional.empty();
         }
+        int chars = affinityChars;
         synchronized (entries) {
-            Optional<Entry> least = entries.stream().min(Comparator.comparingInt(e -> e.inFlight().get()));
-            least.ifPresent(e -> e.inFlight().incrementAndGet());
-            return least.map(Lease::new);
+            Entry least = entries.stream().min(Comparator.comparingInt(e -> e.inFlight().get())).orElse(null);
+            if (least == null) {
+                return Optional.empty();
+            }
+            Entry chosen = least;
+            if (chars > 0 && prompt != null && prompt.length() > 0 && entries.size() > 1) {
+                long prefix = fnv(prompt, Math.min(chars, prompt.length()));
+                Entry preferred = least;
+                long best = Long.MIN_VALUE;
+                for (Entry e : entries) {
+                    long weight = mix(prefix ^ fnv(e.endpoint().baseUrl(), e.endpoint().baseUrl().length()));
+                    if (weight > best || (weight == best && e == least)) {
+                        best = weight;
+                        preferred = e;
+                    }
+                }
+                if (preferred.inFlight().get() <= least.inFlight().get() + affinitySlack) {
+                    chosen = preferred;
+                }
+            }
+            chosen.inFlight().incrementAndGet();
+            return Optional.of(new Lease(chosen));
         }
+    }
+
+    /** 64-bit FNV-1a of the first {@code n} characters. */
+    private static long fnv(CharSequence s, int n) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < n; i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** SplitMix64's finaliser: spreads the combined hash so each replica's weight is independent. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     /** The base URL {@link #acquire} would pick, without counting a request (for probes and one-off calls). */

@@ -47,6 +47,15 @@ public interface EngineAdapter {
     }
 
     /**
+     * Scores {@code documents} against {@code query} with the reranking model {@code model} (the
+     * engine-side name), most relevant first; {@code topN} null means all of them.
+     */
+    default Uni<RerankResult> rerank(String model, String query, List<String> documents, Integer topN) {
+        return Uni.createFrom().failure(new InfercoreException(ErrorKind.UNSUPPORTED,
+                "Engine '" + type() + "' does not rerank"));
+    }
+
+    /**
      * The embedding model used when an embed request names this engine but no model. Empty (the
      * default): the request must name one; {@code default_model_name} is a generation model and
      * is never used for embeddings.
@@ -56,6 +65,16 @@ public interface EngineAdapter {
     }
 
     Uni<EngineHealth> health();
+
+    /**
+     * The keywords of {@code jsonSchema} (JSON pointers into it) that this engine's constrained
+     * decoding does not enforce, checked only by the validator after generation; empty when
+     * all are enforced, {@link Optional#empty()} when the engine does not say (a remote server
+     * decides for itself). Throws the error {@link #stream} would give for a schema it cannot use.
+     */
+    default Optional<List<String>> unenforcedKeywords(com.fasterxml.jackson.databind.node.ObjectNode jsonSchema) {
+        return Optional.empty();
+    }
 
     default boolean supports(Capability capability) {
         return capabilities().contains(capability);

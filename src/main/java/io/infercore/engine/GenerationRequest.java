@@ -58,6 +58,16 @@ public record GenerationRequest(
     }
 
     /** This request for {@code resolvedModel}, with the thinking setting routing decided. */
+    /** This request with {@code defaults} added to its engine arguments where it sets none of its own. */
+    public GenerationRequest withEngineArgDefaults(Map<String, Object> defaults) {
+        if (defaults.isEmpty() || engineArgs.keySet().containsAll(defaults.keySet())) {
+            return this;
+        }
+        Map<String, Object> merged = new java.util.LinkedHashMap<>(defaults);
+        merged.putAll(engineArgs);
+        return new GenerationRequest(model, prompt, messages, sampling, jsonSchema, merged, thinking, tools, toolChoice);
+    }
+
     public GenerationRequest routedTo(String resolvedModel, Boolean resolvedThinking) {
         return new GenerationRequest(resolvedModel, prompt, messages, sampling, jsonSchema, engineArgs, resolvedThinking,
                 tools, toolChoice);

@@ -9,6 +9,7 @@ import io.infercore.engine.EngineAdapter;
 import io.infercore.engine.EngineRegistry;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.GenerationResult;
+import io.infercore.engine.RerankResult;
 import io.infercore.engine.Usage;
 import io.infercore.engine.llamacpp.LlamaCppEngine;
 import io.infercore.error.ErrorKind;
@@ -52,6 +53,15 @@ public class InferenceService {
         if (run != null) {
             target = new Target(run.engineType(), run.modelName(), null);
         }
+        RunTarget serving = run != null ? run
+                : supervisor.byName(blankToNull(target.engineType()), blankToNull(target.modelName())).orElse(null);
+        if (serving != null) {
+            requireAbility(serving, draft.isChat() ? "chat" : "generate", draft.isChat() ? "messages" : "prompt");
+            if (draft.usesTools()) {
+                requireAbility(serving, "tools", "tools");
+            }
+        }
+        GenerationRequest withDefaults = serving == null ? draft : draft.withEngineArgDefaults(serving.requestDefaults());
         Boolean thinking = draft.thinking() != null || run == null ? draft.thinking() : run.enableThinking();
         String engineType = blankToNull(target.engineType()) == null ? config.defaultEngine() : target.engineType();
         EngineAdapter adapter = engines.require(engineType);
@@ -69,7 +79,7 @@ public class InferenceService {
         String model = blankToNull(target.modelName()) == null ? config.defaultModelName() : target.modelName();
         return metrics.engineCall(probe, adapter.resolveModel(model)).map(info -> {
             probe.model(info.name());
-            GenerationRequest request = draft.routedTo(info.name(), thinking);
+            GenerationRequest request = withDefaults.routedTo(info.name(), thinking);
             RequestValidator.validateAgainstModel(request, info);
             return new Routed(adapter, request);
         });
@@ -81,7 +91,9 @@ public class InferenceService {
 
     public Uni<Completion> generate(Target target, GenerationRequest draft, RequestProbe probe) {
         return route(target, draft, probe).chain(r -> generation(r, probe)
-                .map(result -> new Completion(result, r.adapter().type(), r.request().model())));
+                .map(result -> new Completion(result, r.adapter().type(), r.request().model(),
+                        r.request().jsonSchema() == null ? null
+                                : r.adapter().unenforcedKeywords(r.request().jsonSchema()).orElse(null))));
     }
 
     public Uni<OpenStream> stream(Target target, GenerationRequest draft) {
@@ -111,7 +123,11 @@ public class InferenceService {
     public Uni<StructuredResult> structured(Target target, GenerationRequest draft, JsonNode schema, RequestProbe probe) {
         ObjectNode normalized = JsonSchemas.normalize(schema);
         GenerationRequest constrained = draft.withJsonSchema(normalized);
-        return route(target, constrained, probe).chain(r -> attempt(r, normalized, 1, probe));
+        return route(target, constrained, probe).chain(r -> {
+            List<String> unenforced = r.adapter().unenforcedKeywords(normalized).orElse(null);
+            return attempt(r, normalized, 1, probe).map(s -> new StructuredResult(s.json(), s.text(), s.valid(),
+                    s.errors(), s.attempts(), s.engineType(), s.modelName(), s.usage(), s.finishReason(), unenforced));
+        });
     }
 
     private Uni<StructuredResult> attempt(Routed r, ObjectNode schema, int attempt, RequestProbe probe) {
@@ -127,8 +143,16 @@ public class InferenceService {
     private static StructuredResult toStructured(Routed r, GenerationResult result, JsonSchemas.Verdict verdict,
                                                  int attempts) {
         Usage usage = result.usage() == null ? Usage.EMPTY : result.usage();
-        return new StructuredResult(verdict.json(), result.text(), verdict.valid(), verdict.errors(), attempts,
-                r.adapter().type(), r.request().model(), usage);
+        List<String> errors = verdict.errors();
+        if (!verdict.valid() && "length".equals(result.finishReason())) {
+            List<String> withCause = new java.util.ArrayList<>();
+            withCause.add("the output was cut off at max_tokens (" + usage.completionTokens() + " tokens) before "
+                    + "the JSON was complete; raise max_tokens or bound the schema's strings and arrays");
+            withCause.addAll(errors);
+            errors = List.copyOf(withCause);
+        }
+        return new StructuredResult(verdict.json(), result.text(), verdict.valid(), errors, attempts,
+                r.adapter().type(), r.request().model(), usage, result.finishReason(), null);
     }
 
     /**
@@ -146,10 +170,17 @@ public class InferenceService {
         EmbeddingInputs.validate(inputs);
         if (target.runId() != null) {
             RunTarget run = byRun(target);
+            requireAbility(run, "embedding", "run_id");
             target = new Target(run.engineType(), run.modelName(), null);
         }
         String model = blankToNull(target.modelName());
         String engineType = blankToNull(target.engineType());
+        if (target.runId() == null && model != null && engineType != null) {
+            RunTarget serving = supervisor.byName(engineType, model).orElse(null);
+            if (serving != null) {
+                requireAbility(serving, "embedding", "model_name");
+            }
+        }
         if (engineType == null) {
             engineType = model == null || model.equals(config.defaultEmbeddingModel())
                     ? LlamaCppEngine.TYPE : config.defaultEngine();
@@ -167,6 +198,81 @@ public class InferenceService {
             probe.model(served);
             return new EmbeddingCompletion(result, adapter.type(), served);
         });
+    }
+
+    /** Most documents one rerank request may carry (Cohere's limit). */
+    static final int MAX_RERANK_DOCUMENTS = 1000;
+
+    /**
+     * Scores {@code documents} against {@code query}, most relevant first. Only engines that run a
+     * reranking model do this; none is embedded (no cross-encoder model is obtainable from the
+     * package registries infercore builds from), so a request that names no such engine is a 400
+     * that names the engines that can.
+     */
+    public Uni<RerankCompletion> rerank(Target target, String query, List<String> documents, Integer topN,
+                                        RequestProbe probe) {
+        validateRerank(query, documents, topN);
+        if (target.runId() != null) {
+            RunTarget run = byRun(target);
+            target = new Target(run.engineType(), run.modelName(), null);
+        }
+        String engineType = blankToNull(target.engineType());
+        String model = blankToNull(target.modelName());
+        List<String> rerankers = engines.all().stream().filter(a -> a.supports(Capability.RERANK))
+                .map(EngineAdapter::type).sorted().toList();
+        if (engineType == null && (model == null || model.equals(config.defaultModelName()))) {
+            throw new InfercoreException(ErrorKind.UNSUPPORTED, "rerank needs a reranking model on an engine that "
+                    + "reranks (" + rerankers + "), e.g. engine vllm serving BAAI/bge-reranker-v2-m3; infercore has no "
+                    + "embedded reranker", "model_name", null);
+        }
+        EngineAdapter adapter = engines.require(engineType == null ? config.defaultEngine() : engineType);
+        probe.engine(adapter.type());
+        if (!adapter.supports(Capability.RERANK)) {
+            throw new InfercoreException(ErrorKind.UNSUPPORTED, "Engine '" + adapter.type() + "' does not rerank; "
+                    + "engines that rerank: " + rerankers + " (serving a reranking model, e.g. BAAI/bge-reranker-v2-m3)",
+                    "engine_type", null);
+        }
+        if (model == null) {
+            throw InfercoreException.invalid("model_name", "model_name is required: the reranking model that engine '"
+                    + adapter.type() + "' serves");
+        }
+        List<String> batch = List.copyOf(documents);
+        return metrics.engineCall(probe, adapter.rerank(model, query, batch, topN)).map(result -> {
+            checkScores(adapter, result, batch.size(), topN);
+            String served = result.model() == null ? model : result.model();
+            probe.model(served);
+            return new RerankCompletion(result, adapter.type(), served);
+        });
+    }
+
+    private static void validateRerank(String query, List<String> documents, Integer topN) {
+        if (query == null || query.isBlank()) {
+            throw InfercoreException.invalid("query", "query is required: the text the documents are scored against");
+        }
+        if (documents == null || documents.isEmpty()) {
+            throw InfercoreException.invalid("documents", "documents must hold at least one document");
+        }
+        if (documents.size() > MAX_RERANK_DOCUMENTS) {
+            throw InfercoreException.invalid("documents", "documents takes at most " + MAX_RERANK_DOCUMENTS
+                    + " documents, got " + documents.size());
+        }
+        for (int i = 0; i < documents.size(); i++) {
+            if (documents.get(i) == null) {
+                throw InfercoreException.invalid("documents", "documents[" + i + "] must be a string or {text}");
+            }
+        }
+        if (topN != null && topN < 1) {
+            throw InfercoreException.invalid("top_n", "top_n must be a positive integer, got " + topN);
+        }
+    }
+
+    private static void checkScores(EngineAdapter adapter, RerankResult result, int documents, Integer topN) {
+        int expected = topN == null ? documents : Math.min(topN, documents);
+        if (result.results().size() != expected
+                || result.results().stream().anyMatch(r -> r.index() < 0 || r.index() >= documents)) {
+            throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, "Engine '" + adapter.type() + "' returned "
+                    + result.results().size() + " scores for " + expected + " expected, or an index outside the documents");
+        }
     }
 
     /** An adapter bug or a misbehaving server must not reach the client as a silently wrong answer. */
@@ -194,6 +300,20 @@ public class InferenceService {
                     + "', not '" + target.modelName() + "'; leave model_name out when naming a run");
         }
         return run;
+    }
+
+    /**
+     * A request the run's model cannot serve, by the abilities its catalog entry declares (tools to a
+     * model without {@code tools}, embeddings from a chat model, chat with an embedding model): a 400
+     * before the engine is called, instead of the engine's own error or a silently ignored field.
+     */
+    private static void requireAbility(RunTarget run, String ability, String param) {
+        if (run.abilities() != null && !run.abilities().contains(ability)) {
+            throw InfercoreException.invalid(param, "run " + run.runId() + " serves '" + run.modelId() + "', whose "
+                    + "catalog abilities are " + run.abilities() + ": it cannot do " + ability
+                    + ("tools".equals(ability) ? " (send the request without tools, or use a model with \"tools\")"
+                    : "; start a model that has \"" + ability + "\" (GET /api/v1/models?ability=" + ability + ")"));
+        }
     }
 
     private static void requireCapability(EngineAdapter adapter, Capability capability) {

@@ -23,7 +23,8 @@ public class RequestMetricsFilter {
 
     static final Set<String> ROUTES = Set.of("/api/v1/llm/generate", "/api/v1/llm/chat",
             "/api/v1/llm/structured-generate", "/api/v1/llm/embed", "/v1/chat/completions", "/v1/completions",
-            "/v1/embeddings");
+            "/v1/embeddings", "/v1/responses", "/v1/messages", "/v1/messages/count_tokens", "/api/chat",
+            "/api/generate", "/api/embed", "/api/embeddings", "/v1/rerank", "/api/v1/llm/rerank");
 
     @Inject
     InferenceMetrics metrics;

@@ -20,6 +20,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         // OpenAI-compatible API: replies, chunks, model list (written by Replies with the app's ObjectMapper)
         "io.infercore.api.openai.OpenAiReplies",
         "io.infercore.api.openai.ModelRouter$Listed",
+        // Anthropic Messages API replies (written by Replies); the Responses API writes JSON trees, which need none
+        "io.infercore.api.anthropic.AnthropicReplies",
         // Ollama wire records (NDJSON read and written with the app's ObjectMapper)
         "io.infercore.engine.ollama.OllamaWire",
         // Supervisor: the state file (<models_dir>/runs/state.json) and the run views and progress frames
@@ -32,6 +34,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         "io.infercore.supervisor.RunLogs",
         // Model catalog entries (models.json) as listed by the API
         "io.infercore.catalog.CatalogModel",
+        "io.infercore.catalog.CatalogModel$Parsers",
+        "io.infercore.catalog.CatalogModel$EngineOptions",
+        "io.infercore.catalog.ModelSize",
+        "io.infercore.catalog.GgufSource",
 })
 public final class NativeReflection {
 

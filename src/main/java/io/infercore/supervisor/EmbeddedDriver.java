@@ -39,6 +39,9 @@ final class EmbeddedDriver implements RunDriver {
         Replica r = run.replicas.get(0);
         try {
             Path file = Path.of(run.plan.modelSource());
+            if (!Files.isRegularFile(file) && run.plan.gguf() == null) {
+                throw new java.io.FileNotFoundException("the GGUF file " + file + " is gone (registered as a local file)");
+            }
             if (!Files.isRegularFile(file)) {
                 run.progress(LaunchProgress.DOWNLOADING, "downloading " + hub.url(run.plan.gguf()), 0.05, null, null);
                 file = hub.fetch(run.plan.gguf(), ggufDir, (done, total) -> run.progress(LaunchProgress.DOWNLOADING,

@@ -143,6 +143,15 @@ record EngineCommands(List<String> vllmCommand, List<String> sglangCommand, doub
 
     /** The full command line of one replica listening on {@code port} with {@code gpuCount} GPUs. */
     List<String> command(LaunchPlan plan, int port, int gpuCount) {
+        return command(plan, "127.0.0.1", port, gpuCount, downloadDir.toString(), sglangApiKey);
+    }
+
+    /**
+     * The command line for another host: {@code host} to listen on, the download directory as that
+     * host sees it, and the SGLang key as it should appear there (a Kubernetes {@code $(VAR)}
+     * reference instead of the key itself; null: none).
+     */
+    List<String> command(LaunchPlan plan, String host, int port, int gpuCount, String downloadPath, String sglangKey) {
         boolean vllm = "vllm".equals(plan.engineType());
         List<String> argv = new ArrayList<>(vllm ? vllmCommand : sglangCommand);
         if (vllm) {
@@ -150,7 +159,7 @@ record EngineCommands(List<String> vllmCommand, List<String> sglangCommand, doub
         } else {
             argv.addAll(List.of("--model-path", plan.modelSource()));
         }
-        argv.addAll(List.of("--host", "127.0.0.1", "--port", String.valueOf(port),
+        argv.addAll(List.of("--host", host, "--port", String.valueOf(port),
                 "--served-model-name", plan.modelName()));
         argv.addAll(List.of(vllm ? "--tensor-parallel-size" : "--tp", String.valueOf(Math.max(1, gpuCount))));
         if (vllm) {
@@ -158,7 +167,7 @@ record EngineCommands(List<String> vllmCommand, List<String> sglangCommand, doub
         } else if (sglangMemFraction != null) {
             argv.addAll(List.of("--mem-fraction-static", String.valueOf(sglangMemFraction)));
         }
-        argv.addAll(List.of("--download-dir", downloadDir.toString()));
+        argv.addAll(List.of("--download-dir", downloadPath));
         if (plan.quantization() != null) {
             argv.addAll(List.of("--quantization", plan.quantization()));
         }
@@ -168,8 +177,8 @@ record EngineCommands(List<String> vllmCommand, List<String> sglangCommand, doub
         if (plan.embedding()) {
             argv.addAll(vllm ? List.of("--runner", "pooling") : List.of("--is-embedding"));
         }
-        if (!vllm && sglangApiKey != null) {
-            argv.addAll(List.of("--api-key", sglangApiKey)); // SGLang reads it from no environment variable
+        if (!vllm && sglangKey != null) {
+            argv.addAll(List.of("--api-key", sglangKey)); // SGLang reads it from no environment variable
         }
         Map<String, Arg> known = vllm ? VLLM_ARGS : SGLANG_ARGS;
         plan.engineArgs().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {

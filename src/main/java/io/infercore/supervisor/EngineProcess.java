@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,6 +41,7 @@ final class EngineProcess {
     private final Process process;
     private final Path log;
     private final long startedAt;
+    private final Set<ProcessHandle> knownDescendants = ConcurrentHashMap.newKeySet();
 
     private EngineProcess(ProcessHandle handle, Process process, Path log, long startedAt) {
         this.handle = handle;
@@ -195,12 +197,36 @@ final class EngineProcess {
     }
 
     /**
+     * Remembers the engine's current descendants (called when it is ready and at each health
+     * probe). vLLM runs its model in a child process (EngineCore); when the server itself dies by
+     * SIGKILL that child is re-parented to init and no longer reachable through the engine, yet it
+     * keeps its memory (2.7 GB for SmolLM2-135M on CPU) until something kills it.
+     */
+    void rememberDescendants() {
+        if (handle.isAlive()) {
+            handle.descendants().forEach(knownDescendants::add);
+        }
+    }
+
+    /**
+     * After the engine died on its own: SIGKILL what is left of its remembered tree. A handle keeps
+     * its start time, so a recycled pid is never hit. Returns how many were still alive.
+     */
+    int killOrphans() {
+        List<ProcessHandle> alive = knownDescendants.stream().filter(ProcessHandle::isAlive).toList();
+        alive.forEach(ProcessHandle::destroyForcibly);
+        alive.forEach(h -> await(h, Duration.ofSeconds(2)));
+        return alive.size();
+    }
+
+    /**
      * SIGTERM, up to {@code grace} to exit, then SIGKILL, for the process and every descendant
      * (collected before the first signal: once the parent is gone its children are re-parented
      * and no longer found through it). Returns once all of them are gone or 2 s after SIGKILL.
      */
     void terminate(Duration grace) {
         Set<ProcessHandle> tree = new LinkedHashSet<>(handle.descendants().toList());
+        tree.addAll(knownDescendants);
         if (handle.isAlive()) {
             handle.destroy();
             await(handle, grace);

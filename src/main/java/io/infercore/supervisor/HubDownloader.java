@@ -53,6 +53,9 @@ final class HubDownloader {
     }
 
     String url(GgufSource source) {
+        if (source.url() != null) {
+            return source.url(); // a registered file outside the hub; its sha256 is always checked
+        }
         return endpoint + "/" + source.repo() + "/resolve/main/" + source.file();
     }
 
@@ -94,7 +97,7 @@ final class HubDownloader {
         connection.setConnectTimeout(15_000);
         connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, stall.toMillis())); // a stalled transfer fails
         connection.setInstanceFollowRedirects(true);
-        if (token != null) {
+        if (token != null && source.url() == null) { // never hand the hub token to another host
             connection.setRequestProperty("Authorization", "Bearer " + token);
         }
         if (have > 0) {
@@ -160,7 +163,7 @@ final class HubDownloader {
         if (!actual.equalsIgnoreCase(source.sha256())) {
             Files.deleteIfExists(part);
             throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, "sha256 mismatch for " + source.file() + " from "
-                    + source.repo() + ": expected " + source.sha256() + ", got " + actual
+                    + (source.repo() != null ? source.repo() : source.url()) + ": expected " + source.sha256() + ", got " + actual
                     + "; the download was deleted (check the catalog's gguf.sha256 and the hub)");
         }
     }

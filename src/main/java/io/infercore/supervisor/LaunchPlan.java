@@ -27,6 +27,12 @@ public record LaunchPlan(String engineType, RunMode mode, String modelId, String
         engineArgs = engineArgs == null ? Map.of() : Map.copyOf(engineArgs);
     }
 
+    /** The same plan served another way (a vLLM/SGLang plan run as a Kubernetes Deployment). */
+    public LaunchPlan withMode(RunMode other) {
+        return new LaunchPlan(engineType, other, modelId, size, modelType, modelName, modelSource, gguf, quantization,
+                loadFormat, nGpu, replicas, enableThinking, engineArgs, attachUrl);
+    }
+
     public boolean embedding() {
         return "embedding".equals(modelType);
     }

@@ -39,6 +39,8 @@ public class LaunchResolver {
     private static final Pattern GGUF_QUANT = Pattern.compile("(?i)[._-](I?Q\\d(?:_[A-Z0-9]+)*|F16|BF16|F32)\\.gguf$");
     private static final Pattern KEEP_ALIVE = Pattern.compile("-?\\d+(\\.\\d+)?(ns|us|ms|s|m|h)?");
     private static final int MAX_GPUS = 64;
+    /** The launch arguments an Ollama run takes: how long it stays loaded, and its context window. */
+    static final List<String> OLLAMA_ARGS = List.of("keep_alive", "num_ctx");
 
     @Inject
     ModelCatalog catalog;
@@ -83,17 +85,25 @@ public class LaunchResolver {
         if (r.nGpu() != null && (r.nGpu() < 0 || r.nGpu() > MAX_GPUS)) {
             throw InfercoreException.invalid("n_gpu", "n_gpu must be between 0 and " + MAX_GPUS + ", not " + r.nGpu());
         }
-        if (r.quantization() != null && !model.quantizations().contains(r.quantization())) {
+        List<String> quantizations = model.quantizationsOn(engine);
+        if (r.quantization() != null && !quantizations.contains(r.quantization())) {
             throw InfercoreException.invalid("quantization", "model '" + model.id() + "' offers quantizations "
-                    + model.quantizations() + ", not '" + r.quantization() + "'");
+                    + quantizations + (quantizations == model.quantizations() ? "" : " on " + engine)
+                    + ", not '" + r.quantization() + "'");
         }
-        if (r.format() != null && !model.formats().contains(r.format())) {
-            throw InfercoreException.invalid("format", "model '" + model.id() + "' comes in formats " + model.formats()
-                    + ", not '" + r.format() + "'");
+        List<String> formats = model.formatsOn(engine);
+        if (r.format() != null && !formats.contains(r.format())) {
+            throw InfercoreException.invalid("format", "model '" + model.id() + "' comes in formats " + formats
+                    + (formats == model.formats() ? "" : " on " + engine) + ", not '" + r.format() + "'");
         }
-        if (Boolean.TRUE.equals(r.enableThinking()) && model.isEmbedding()) {
-            throw InfercoreException.invalid("enable_thinking", "'" + model.id() + "' is an embedding model: it has no "
-                    + "thinking mode");
+        if (Boolean.TRUE.equals(r.enableThinking()) && !CatalogModel.LLM.equals(model.modelType())) {
+            throw InfercoreException.invalid("enable_thinking", "'" + model.id() + "' is an " + model.modelType()
+                    + " model: it has no thinking mode");
+        }
+        List<String> abilities = model.enforcedAbilities();
+        if (Boolean.TRUE.equals(r.enableThinking()) && abilities != null && !abilities.contains("reasoning")) {
+            throw InfercoreException.invalid("enable_thinking", "'" + model.id() + "' has no thinking mode: its "
+                    + "abilities are " + abilities + " (no \"reasoning\"); leave enable_thinking out");
         }
         Map<String, Object> args = r.engineArgs() == null ? Map.of() : r.engineArgs();
         return switch (engine) {
@@ -105,10 +115,11 @@ public class LaunchResolver {
 
     private LaunchPlan remote(LaunchRequest r, CatalogModel model, ModelSize size, int replicas, Map<String, Object> args) {
         String engine = r.engineType();
-        String repo = require(size.hfRepo(), model, size, engine, "hf_repo");
-        String source = repo;
-        String served = repo;
-        if ("vllm".equals(engine)) {
+        String localDir = size.localPath() != null && !size.localGguf() ? size.localPath() : null;
+        String repo = localDir != null ? size.hfRepo() : require(size.hfRepo(), model, size, engine, "hf_repo");
+        String source = localDir != null ? localDir : repo;
+        String served = repo != null ? repo : model.id();
+        if ("vllm".equals(engine) && localDir == null) {
             Map<String, String> aliases = config.vllm().modelAliases();
             String alias = aliases.getOrDefault(model.id(), aliases.get(repo));
             if (alias != null && !alias.isBlank()) {
@@ -138,6 +149,7 @@ public class LaunchResolver {
                     null, null, null, 0, 1, r.enableThinking(), Map.of(), attach.get());
         }
         EngineCommands.checkEngineArgs(engine, args);
+        args = CatalogFlags.remote(engine, model, size, args);
         int nGpu = r.nGpu() == null ? 1 : r.nGpu();
         return new LaunchPlan(engine, RunMode.SPAWNED, model.id(), size.size(), model.modelType(), served, source, null,
                 quantization, loadFormat, nGpu, replicas, r.enableThinking(), args, null);
@@ -154,18 +166,28 @@ public class LaunchResolver {
                 + "qwen2:0.5b-instruct-q4_0)");
         refuse(r.format() != null && !"gguf".equals(r.format()), "format", "Ollama runs GGUF models only");
         for (Map.Entry<String, Object> e : args.entrySet()) {
-            refuse(!"keep_alive".equals(e.getKey()), "engine_args", "engine_args." + e.getKey() + " is not supported "
-                    + "for Ollama runs; supported: [keep_alive]");
+            refuse(!OLLAMA_ARGS.contains(e.getKey()), "engine_args", "engine_args." + e.getKey() + " is not supported "
+                    + "for Ollama runs; supported: " + OLLAMA_ARGS);
             Object v = e.getValue();
+            if ("num_ctx".equals(e.getKey())) {
+                refuse(!((v instanceof Integer || v instanceof Long) && ((Number) v).longValue() >= 1
+                        && ((Number) v).longValue() <= 10_000_000L), "engine_args",
+                        "engine_args.num_ctx must be a positive whole number of tokens");
+                continue;
+            }
             refuse(!(v instanceof Integer || v instanceof Long || (v instanceof String s && KEEP_ALIVE.matcher(s).matches())),
                     "engine_args", "engine_args.keep_alive must be seconds (an integer) or a duration such as \"30m\"");
         }
+        args = CatalogFlags.ollama(model, size, args);
         return new LaunchPlan("ollama", RunMode.OLLAMA, model.id(), size.size(), model.modelType(), name, name, null,
                 null, null, 0, 1, r.enableThinking(), args, null);
     }
 
     private LaunchPlan embedded(LaunchRequest r, CatalogModel model, ModelSize size, int replicas, Map<String, Object> args) {
         GgufSource gguf = size.gguf();
+        if (gguf == null && size.localGguf()) {
+            return embeddedLocal(r, model, size, replicas, args);
+        }
         if (gguf == null) {
             throw InfercoreException.invalid("size", "size '" + size.size() + "' of '" + model.id() + "' has no gguf "
                     + "source, so the embedded llamacpp engine cannot run it" + (model.isEmbedding()
@@ -188,6 +210,24 @@ public class LaunchResolver {
         Path file = directories.gguf().resolve(gguf.fileName()).toAbsolutePath();
         return new LaunchPlan("llamacpp", RunMode.EMBEDDED, model.id(), size.size(), model.modelType(), name,
                 file.toString(), gguf, label, "gguf", 0, 1, r.enableThinking(), Map.of(), null);
+    }
+
+    /** A registered GGUF file on this machine: loaded in place, never downloaded. */
+    private LaunchPlan embeddedLocal(LaunchRequest r, CatalogModel model, ModelSize size, int replicas,
+                                     Map<String, Object> args) {
+        refuse(model.isEmbedding(), "model_id", "the embedded engine runs GGUF generation models; it embeds only "
+                + "with its built-in model " + config.defaultEmbeddingModel());
+        refuse(replicas > 1, "replicas", "the embedded engine serves each model once, in-process; use replicas 1");
+        refuse(r.nGpu() != null && r.nGpu() > 0, "n_gpu", "the embedded engine runs on the CPU; use n_gpu 0 or leave it out");
+        refuse(Boolean.TRUE.equals(r.enableThinking()), "enable_thinking", "the embedded engine has no thinking mode");
+        refuse(!args.isEmpty(), "engine_args", "the embedded engine takes no launch arguments (its settings are "
+                + "the llamacpp.* keys); pass engine_args with each request instead");
+        refuse(r.format() != null && !"gguf".equals(r.format()), "format", "the embedded engine runs GGUF files only");
+        refuse(r.quantization() != null, "quantization", "the GGUF file " + size.localPath() + " is quantized as "
+                + "published; leave quantization out");
+        String name = model.sizes().size() == 1 ? model.id() : model.id() + ":" + size.size().toLowerCase(Locale.ROOT);
+        return new LaunchPlan("llamacpp", RunMode.EMBEDDED, model.id(), size.size(), model.modelType(), name,
+                size.localPath(), null, null, "gguf", 0, 1, r.enableThinking(), Map.of(), null);
     }
 
     /** vLLM / SGLang's own method for a catalog quantization; "none" is no flag. */

@@ -108,6 +108,10 @@ final class OllamaDriver implements RunDriver {
             body.put("stream", false);
         }
         body.put("keep_alive", run.plan.engineArgs().getOrDefault("keep_alive", -1));
+        Object numCtx = run.plan.engineArgs().get("num_ctx");
+        if (numCtx != null) {
+            body.put("options", Map.of("num_ctx", numCtx)); // requests naming the run carry the same value
+        }
         String path = run.plan.embedding() ? "/api/embed" : "/api/generate";
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(ollama.baseUrl() + path))

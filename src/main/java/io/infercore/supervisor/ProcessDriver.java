@@ -130,12 +130,15 @@ final class ProcessDriver implements RunDriver {
         if (inactive(run) || r.process != process) {
             return;
         }
+        process.rememberDescendants();
+        // Routable before it counts as serving: once every replica serves (run.started completes,
+        // a caller may pick a replica at once), every one of them is in the registry already.
+        registry.register(run.plan.engineType(), run.plan.modelName(), r.baseUrl, run.id, r.index);
         synchronized (r) {
             r.status = RunStatus.RUNNING;
             r.healthFailures = 0;
             r.lastError = null;
         }
-        registry.register(run.plan.engineType(), run.plan.modelName(), r.baseUrl, run.id, r.index);
         if (run.replicas.stream().allMatch(Replica::serving)) {
             run.reason = null;
         }
@@ -198,8 +201,10 @@ final class ProcessDriver implements RunDriver {
             r.process = null;
         }
         registry.remove(run.plan.engineType(), run.plan.modelName(), r.baseUrl);
+        int orphans = process.killOrphans();
         List<String> tail = process.tail(5);
         scheduleRestart(run, r, "replica " + r.index + " (pid " + process.pid() + ") " + process.exitDescription()
+                + (orphans == 0 ? "" : "; killed " + orphans + " leftover child process(es) of it")
                 + (tail.isEmpty() ? "" : "\nlast log lines:\n" + String.join("\n", tail)));
     }
 
@@ -264,6 +269,7 @@ final class ProcessDriver implements RunDriver {
                 return;
             }
             if (ok) {
+                p.rememberDescendants();
                 r.healthFailures = 0;
                 if (r.status == RunStatus.UNHEALTHY) {
                     r.status = RunStatus.RUNNING;

@@ -81,6 +81,26 @@ final class RunTable {
         runs.put(run.id, run);
     }
 
+    /**
+     * Adds a run another party launched (a Kubernetes run found in the cluster); a run already
+     * known keeps its entry. Not persisted: the cluster holds it.
+     */
+    void adopt(ModelRun run) {
+        run.onChange = this::persist;
+        run.onRestart = () -> restartListener.accept(run);
+        runs.putIfAbsent(run.id, run);
+    }
+
+    /** Forgets a run whose workload was removed elsewhere: out of routing and out of the list. */
+    void forget(String id) {
+        ModelRun run = runs.remove(id);
+        registry.removeRun(id);
+        if (run != null) {
+            run.stopped = true;
+            run.startFailed(new InfercoreException(ErrorKind.NOT_FOUND, "run " + id + " was stopped before it was ready"));
+        }
+    }
+
     Optional<ModelRun> get(String id) {
         return Optional.ofNullable(runs.get(id));
     }
@@ -160,7 +180,9 @@ final class RunTable {
             return;
         }
         if (stopChildren) {
-            List<String> ids = runs.values().stream().filter(r -> r.plan.mode() != RunMode.BUILTIN).map(r -> r.id).toList();
+            // Kubernetes runs belong to the cluster, shared by every gateway replica: they outlive this one.
+            List<String> ids = runs.values().stream().filter(r -> r.plan.mode() != RunMode.BUILTIN
+                    && r.plan.mode() != RunMode.KUBERNETES).map(r -> r.id).toList();
             ids.parallelStream().forEach(id -> {
                 try {
                     stop(id);
@@ -181,7 +203,8 @@ final class RunTable {
         if (closed) {
             return;
         }
-        store.save(runs.values().stream().filter(r -> r.plan.mode() != RunMode.BUILTIN && !r.stopped)
+        store.save(runs.values().stream().filter(r -> r.plan.mode() != RunMode.BUILTIN
+                        && r.plan.mode() != RunMode.KUBERNETES && !r.stopped)
                 .sorted(Comparator.comparing((ModelRun r) -> r.createdAt)).map(ModelRun::state).toList());
     }
 

@@ -16,7 +16,7 @@ public record RunView(
         @Schema(description = "starting, running, unhealthy, restarting, failed or stopped") RunStatus status,
         @Schema(description = "Why the run failed or is degraded; null when healthy") String reason,
         String engineType,
-        @Schema(description = "spawned, attached, ollama, embedded or builtin") RunMode mode,
+        @Schema(description = "spawned, attached, ollama, embedded, builtin or kubernetes") RunMode mode,
         String modelId, String size, String modelType,
         @Schema(description = "The model name requests by engine_type + model_name use") String modelName,
         @Schema(description = "What the engine loads: HF repo, local directory, Ollama name or GGUF path") String modelSource,

@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -38,6 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class Supervisor {
 
     private static final Logger LOG = Logger.getLogger(Supervisor.class);
+    /** How long start-up waits for the cluster's first listing of the runs before going on without it. */
+    private static final Duration KUBERNETES_FIRST_LISTING = Duration.ofSeconds(10);
 
     @Inject
     InfercoreConfig config;
@@ -53,11 +56,19 @@ public class Supervisor {
     OllamaEngine ollama;
     @Inject
     SupervisorMetrics metrics;
+    @Inject
+    io.infercore.catalog.ModelCatalog catalog;
 
     private RunTable table;
     private ExecutorService workers;
     private ScheduledExecutorService timer;
     private BuiltinDriver builtin;
+    /**
+     * A {@link KubernetesDriver} with {@code supervisor.backend=kubernetes}, else null. Typed as the
+     * interface and made by a static factory so that the process backend loads neither it nor any
+     * Fabric8 class (checked with -Xlog:class+load on the packaged jar).
+     */
+    private RunDriver kubernetes;
 
     void onStart(@Observes StartupEvent event) {
         SupervisorSettings settings = SupervisorSettings.from(config.supervisor());
@@ -76,11 +87,19 @@ public class Supervisor {
         drivers.put(RunMode.OLLAMA, new OllamaDriver(ollama, settings, registry, workers));
         drivers.put(RunMode.EMBEDDED, new EmbeddedDriver(llamacpp, hub, directories.gguf(), settings, workers));
         drivers.put(RunMode.BUILTIN, builtin);
+        if (kubernetesBackend()) {
+            kubernetes = KubernetesDriver.create(config, settings, engineCommands(), registry);
+            drivers.put(RunMode.KUBERNETES, kubernetes);
+        }
+        registry.prefixAffinity(config.supervisor().prefixAffinityChars(), config.supervisor().prefixAffinitySlack());
         table = new RunTable(new RunStateStore(runsDir.resolve("state.json")), drivers, registry, runsDir);
         table.onRestart(run -> metrics.restarted(run.plan.engineType()));
         addBuiltins();
         for (String problem : table.restore()) {
             LOG.error(problem);
+        }
+        if (kubernetes != null) {
+            KubernetesDriver.open(kubernetes, table, KUBERNETES_FIRST_LISTING);
         }
     }
 
@@ -105,7 +124,9 @@ public class Supervisor {
     /** Validates and starts a run; returns at once (status {@code starting}); {@code sink} gets its progress. */
     public RunView start(LaunchRequest request, LaunchProgress.Sink sink) {
         long begun = System.nanoTime();
-        LaunchPlan plan = resolver.resolve(request);
+        LaunchPlan resolved = resolver.resolve(request);
+        LaunchPlan plan = kubernetes != null && resolved.mode() == RunMode.SPAWNED
+                ? resolved.withMode(RunMode.KUBERNETES) : resolved;
         ModelRun run = table.start(plan, sink);
         run.started.whenComplete((ready, failure) ->
                 metrics.launched(plan.engineType(), System.nanoTime() - begun, failure == null));
@@ -173,7 +194,30 @@ public class Supervisor {
                     + run.plan.engineType() + ") is " + status.label() + (run.reason == null ? "" : ": " + run.reason)
                     + "; retry once GET /api/v1/models/running shows it running");
         }
-        return new RunTarget(run.id, run.plan.engineType(), run.plan.modelName(), run.plan.enableThinking());
+        return target(run);
+    }
+
+    /**
+     * The run serving {@code modelName} on {@code engineType}, when a supervised run does: requests
+     * that name the model instead of the run are held to the same catalog abilities and carry the
+     * same defaults. Empty for models no run serves (attached servers' own models, the built-ins).
+     */
+    public java.util.Optional<RunTarget> byName(String engineType, String modelName) {
+        if (table == null || engineType == null || modelName == null) {
+            return java.util.Optional.empty();
+        }
+        return table.all().stream()
+                .filter(r -> r.plan.mode() != RunMode.BUILTIN && engineType.equals(r.plan.engineType())
+                        && modelName.equals(r.plan.modelName()))
+                .findFirst().map(this::target);
+    }
+
+    private RunTarget target(ModelRun run) {
+        List<String> abilities = catalog.find(run.plan.modelId()).map(CatalogModel::enforcedAbilities).orElse(null);
+        Map<String, Object> defaults = run.plan.mode() == RunMode.OLLAMA && run.plan.engineArgs().get("num_ctx") != null
+                ? Map.of("num_ctx", run.plan.engineArgs().get("num_ctx")) : Map.of();
+        return new RunTarget(run.id, run.plan.engineType(), run.plan.modelName(), run.plan.enableThinking(),
+                run.plan.modelId(), abilities, defaults);
     }
 
     private ModelRun require(String runId) {
@@ -218,6 +262,10 @@ public class Supervisor {
                 config.vllm().gpuMemoryUtilization(), config.sglang().memFractionStatic().orElse(null),
                 directories.huggingFace(), env, config.vllm().apiKey().orElse(null),
                 config.sglang().apiKey().orElse(null));
+    }
+
+    private boolean kubernetesBackend() {
+        return config.supervisor().backend() == InfercoreConfig.Supervisor.Backend.KUBERNETES;
     }
 
     private String hubEndpoint() {

@@ -52,7 +52,7 @@ async function askForKey(rejected) {
   return key;
 }
 
-async function send(method, path, body, { signal, accept = 'application/json' } = {}) {
+export async function send(method, path, body, { signal, accept = 'application/json' } = {}) {
   for (let attempt = 0; ; attempt += 1) {
     // "*/*" too: the /api/v1 resources declare text/plain and set the real type per reply, so a
     // lone "application/json" would be refused with 406.

@@ -3,7 +3,7 @@
 import { h, field, select, setOptions, setText, uid } from './dom.js';
 import { t } from './i18n.js';
 import { modal } from './ui.js';
-import { ENGINE_LABELS, enginesFor, isEmbedding, launchBody, optionsFor } from './launch-options.js';
+import { ENGINE_LABELS, enginesFor, launchBody, modelType, optionsFor } from './launch-options.js';
 
 /** Opens the dialog for model; onLaunch(model, body) is called with the start-stream body. */
 export function openLaunchForm(model, sameKind, onLaunch) {
@@ -136,7 +136,7 @@ export function openLaunchForm(model, sameKind, onLaunch) {
     const th = o ? o.thinking : [];
     setOptions(els.thinking, [{ value: '', i18n: 'form.thinkingDefault' },
       ...th.map((v) => ({ value: v, i18n: v === 'on' ? 'form.thinkingOn' : 'form.thinkingOff' }))], els.thinking.value);
-    show('thinking', !isEmbedding(current));
+    show('thinking', modelType(current) === 'llm');
     source.textContent = (o && o.source) || '—';
     updatePreview();
   }

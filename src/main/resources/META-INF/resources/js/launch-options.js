@@ -12,6 +12,25 @@ export function isEmbedding(model) {
   return model.model_type === 'embedding';
 }
 
+/** 'llm', 'embedding' or 'rerank'. */
+export function modelType(model) {
+  return model.model_type || 'llm';
+}
+
+/** A size's local model directory (vLLM / SGLang) or local GGUF file (llama.cpp), if registered with one. */
+function localDir(size) {
+  return size.local_path && !/\.gguf$/i.test(size.local_path) ? size.local_path : null;
+}
+function localGguf(size) {
+  return size.local_path && /\.gguf$/i.test(size.local_path) ? size.local_path : null;
+}
+
+/** The engine's own list from per_engine when the catalog gives one, else the model-wide list. */
+function perEngine(model, engine, key) {
+  const own = model.per_engine && model.per_engine[engine] && model.per_engine[engine][key];
+  return own && own.length ? own : (model[key] || []);
+}
+
 export function sizeOf(model, sizeName) {
   return model.sizes.find((s) => s.size === sizeName) || model.sizes[0];
 }
@@ -27,11 +46,11 @@ export function enginesFor(model, sizeName) {
   const size = sizeOf(model, sizeName);
   return model.engines.map((engine) => {
     let why = null;
-    if ((engine === 'vllm' || engine === 'sglang') && !size.hf_repo) why = 'launch.why.noHfRepo';
+    if ((engine === 'vllm' || engine === 'sglang') && !size.hf_repo && !localDir(size)) why = 'launch.why.noHfRepo';
     if (engine === 'ollama' && !size.ollama_name) why = 'launch.why.noOllamaName';
     if (engine === 'llamacpp') {
       if (isEmbedding(model)) why = 'launch.why.builtinEmbedding';
-      else if (!size.gguf) why = 'launch.why.noGguf';
+      else if (!size.gguf && !localGguf(size)) why = 'launch.why.noGguf';
     }
     return { engine, ok: !why, why };
   });
@@ -46,9 +65,11 @@ export function enginesFor(model, sizeName) {
  */
 export function optionsFor(model, sizeName, engine) {
   const size = sizeOf(model, sizeName);
-  const llm = !isEmbedding(model);
-  const quants = model.quantizations || [];
-  const formats = model.formats || [];
+  const llm = modelType(model) === 'llm';
+  const quants = perEngine(model, engine, 'quantizations');
+  const formats = perEngine(model, engine, 'formats');
+  // the server refuses enable_thinking: true for a model whose abilities lack "reasoning"
+  const think = llm ? ((model.abilities || []).includes('reasoning') ? ['on', 'off'] : ['off']) : [];
   switch (engine) {
     case 'vllm':
     case 'sglang':
@@ -57,8 +78,8 @@ export function optionsFor(model, sizeName, engine) {
         formats: formats.filter((f) => ['safetensors', 'pytorch', 'pt'].includes(f)),
         gpu: { min: 0, max: MAX_GPUS, value: 1 },
         replicas: { min: 1, max: MAX_REPLICAS },
-        thinking: llm ? ['on', 'off'] : [],
-        source: size.hf_repo,
+        thinking: think,
+        source: localDir(size) || size.hf_repo,
       };
     case 'ollama':
       return {
@@ -66,18 +87,18 @@ export function optionsFor(model, sizeName, engine) {
         formats: formats.includes('gguf') ? ['gguf'] : [],
         gpu: null,
         replicas: { min: 1, max: 1 },
-        thinking: llm ? ['on', 'off'] : [],
+        thinking: think,
         source: size.ollama_name,
       };
     default: {
       const label = ggufQuant(size.gguf);
       return {
-        quantizations: label && quants.map((q) => q.toLowerCase()).includes(label) ? [label] : [],
+        quantizations: label && quants.map((q) => q.toLowerCase()).includes(label) && !localGguf(size) ? [label] : [],
         formats: formats.includes('gguf') ? ['gguf'] : [],
         gpu: null,
         replicas: { min: 1, max: 1 },
         thinking: llm ? ['off'] : [],
-        source: size.gguf ? `${size.gguf.repo}/${size.gguf.file}` : null,
+        source: localGguf(size) || (size.gguf ? (size.gguf.url || `${size.gguf.repo}/${size.gguf.file}`) : null),
       };
     }
   }

@@ -1,12 +1,17 @@
 // Chat: a multi-turn conversation; the assistant's reply streams into its bubble token by token.
 // Enter sends, Shift+Enter adds a line; Stop aborts the request (the server cancels generation).
-import { h, field, replace, setAttr, setText } from './dom.js';
+import { h, field, replace, select, setAttr, setText } from './dom.js';
 import { isAbort } from './api.js';
 import { errorBox } from './ui.js';
-import { generateStream, statsLine, target } from './infer.js';
+import { statsLine } from './infer.js';
+import { CHAT_APIS, chatVia, savedChatApi, saveChatApi } from './api-clients.js';
 
 export function chatPanel(run, params) {
   const system = h('input', { class: 'input', id: 'chat-system', type: 'text' });
+  const api = select(CHAT_APIS, savedChatApi());
+  api.id = 'chat-api';
+  api.addEventListener('change', () => saveChatApi(api.value));
+  const streamBox = h('input', { type: 'checkbox', id: 'chat-stream', checked: true });
   const input = h('textarea', { class: 'input', rows: 2, id: 'chat-input' });
   const send = h('button', { type: 'submit', class: 'btn btn-primary', id: 'chat-send', i18n: 'chat.send' });
   const stop = h('button', { type: 'button', class: 'btn btn-danger-outline', id: 'chat-stop', i18n: 'infer.stop', disabled: true });
@@ -73,7 +78,8 @@ export function chatPanel(run, params) {
     setText(status, 'chat.replying');
     let content = '';
     try {
-      const result = await generateStream('/api/v1/llm/chat', { ...target(run), messages, ...p }, {
+      const result = await chatVia(api.value, run, messages, p, {
+        stream: streamBox.checked,
         signal: controller.signal,
         onDelta: (delta, think) => {
           if (think) { thinking.hidden = false; thinking.lastChild.textContent += think; }
@@ -119,6 +125,8 @@ export function chatPanel(run, params) {
 
   return {
     el: h('div', { class: 'panel panel-chat' },
+      h('div', { class: 'chat-api' }, field('chat.api', api),
+        h('label', { class: 'check' }, streamBox, ' ', h('span', { i18n: 'chat.stream' }))),
       field('chat.system', system), transcript, status, error, form),
     dispose: () => controller?.abort(),
     focus: () => input.focus(),

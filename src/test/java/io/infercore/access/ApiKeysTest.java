@@ -107,4 +107,64 @@ class ApiKeysTest {
                 .header("Retry-After", notNullValue());
         given().header("X-API-Key", ADMIN).when().get("/api/v1/models").then().statusCode(200); // other keys unaffected
     }
+    @Test
+    void should_check_keys_on_the_anthropic_and_responses_routes_in_their_own_shapes() {
+        String message = "{\"model\":\"%s\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        given().contentType(ContentType.JSON).body(message.formatted("stories260k")).when().post("/v1/messages")
+                .then().statusCode(401).body("type", is("error")).body("error.type", is("authentication_error"));
+        // Anthropic's SDKs send the key as x-api-key
+        given().header("x-api-key", LIMITED).header("anthropic-version", "2023-06-01").contentType(ContentType.JSON)
+                .body(message.formatted("stories260k")).when().post("/v1/messages")
+                .then().statusCode(200).body("type", is("message"));
+        given().header("x-api-key", LIMITED).contentType(ContentType.JSON)
+                .body(message.formatted("llamacpp/other-model")).when().post("/v1/messages")
+                .then().statusCode(403).body("error.type", is("permission_error"));
+
+        String response = "{\"model\":\"%s\",\"max_output_tokens\":2,\"input\":\"hi\",\"store\":false}";
+        given().contentType(ContentType.JSON).body(response.formatted("stories260k")).when().post("/v1/responses")
+                .then().statusCode(401).body("error.code", is("invalid_api_key"));
+        given().header("Authorization", "Bearer " + LIMITED).contentType(ContentType.JSON)
+                .body(response.formatted("stories260k")).when().post("/v1/responses")
+                .then().statusCode(200).body("object", is("response"));
+        given().header("Authorization", "Bearer " + LIMITED).contentType(ContentType.JSON)
+                .body(response.formatted("llamacpp/other-model")).when().post("/v1/responses")
+                .then().statusCode(403).body("error.param", is("model"));
+        given().when().get("/v1/responses/resp_00000000000000000000000000000000").then().statusCode(401);
+
+        // a stored response belongs to the key that created it: another key gets the unknown-id 404
+        String stored = given().header("Authorization", "Bearer " + LIMITED).contentType(ContentType.JSON)
+                .body(response.formatted("stories260k").replace("\"store\":false", "\"store\":true"))
+                .when().post("/v1/responses").then().statusCode(200).extract().path("id");
+        given().header("Authorization", "Bearer " + LIMITED).when().get("/v1/responses/" + stored)
+                .then().statusCode(200).body("id", is(stored));
+        given().header("Authorization", "Bearer " + ADMIN).when().get("/v1/responses/" + stored)
+                .then().statusCode(404).body("error.param", is("response_id"));
+        given().header("Authorization", "Bearer " + ADMIN).when().delete("/v1/responses/" + stored).then().statusCode(404);
+        given().header("Authorization", "Bearer " + ADMIN).contentType(ContentType.JSON)
+                .body("{\"model\":\"stories260k\",\"max_output_tokens\":2,\"input\":\"more\",\"previous_response_id\":\""
+                        + stored + "\"}").when().post("/v1/responses")
+                .then().statusCode(404).body("error.param", is("previous_response_id"));
+        given().header("Authorization", "Bearer " + LIMITED).when().delete("/v1/responses/" + stored).then().statusCode(200);
+    }
+
+    @Test
+    void should_guard_ollamas_api_and_rerank_with_the_same_keys_in_their_shapes() {
+        String chat = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":false,"
+                + "\"options\":{\"num_predict\":2}}";
+        given().when().get("/api/tags").then().statusCode(401).body("error", is("an API key is required: send it as "
+                + "\"Authorization: Bearer <key>\" or \"X-API-Key: <key>\""));
+        given().contentType(ContentType.JSON).body(chat.formatted("stories260k")).when().post("/api/chat").then()
+                .statusCode(401).body("error", notNullValue());
+        given().header("Authorization", "Bearer " + ADMIN).contentType(ContentType.JSON).body(chat.formatted("stories260k"))
+                .when().post("/api/chat").then().statusCode(200).body("done", is(true));
+        // a key limited to stories260k sees only it and may not use another model
+        given().header("X-API-Key", LIMITED).when().get("/api/tags").then().statusCode(200)
+                .body("models.name", hasItem("stories260k")).body("models.name", not(hasItem("all-minilm-l6-v2")));
+        given().header("X-API-Key", LIMITED).contentType(ContentType.JSON).body("{\"model\":\"all-minilm-l6-v2\","
+                + "\"input\":\"hi\"}").when().post("/api/embed").then().statusCode(403).body("error", notNullValue());
+        given().contentType(ContentType.JSON).body("{\"query\":\"q\",\"documents\":[\"a\"]}").when().post("/v1/rerank")
+                .then().statusCode(401).body("error.code", is("invalid_api_key"));
+        given().contentType(ContentType.JSON).body("{\"query\":\"q\",\"documents\":[\"a\"]}").when()
+                .post("/api/v1/llm/rerank").then().statusCode(401).body("code", is(401));
+    }
 }

@@ -88,15 +88,4 @@ class ChatToolsTest {
         assertThat(sent.get(2).path("role").asText()).isEqualTo("tool");
         assertThat(sent.get(2).path("tool_call_id").asText()).isEqualTo("call_1");
     }
-
-    @Test
-    void should_refuse_tools_on_the_embedded_engine_in_the_envelope() {
-        given().contentType("application/json")
-                .body("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"tools\":" + TOOLS + "}")
-                .post("/api/v1/llm/chat")
-                .then().statusCode(400)
-                .body("code", equalTo(400))
-                .body("msg", containsString("tools"))
-                .body("msg", containsString("'llamacpp'"));
-    }
 }

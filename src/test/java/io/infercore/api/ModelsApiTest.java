@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
@@ -44,10 +45,10 @@ class ModelsApiTest {
                 .body("data.find { it.id == 'qwen2-0.5b' }.engines", hasItems("ollama", "vllm", "sglang"))
                 .body("data.find { it.id == 'smollm2-135m' }.sizes[0].gguf.file", is("SmolLM2-135M-Instruct.Q4_1.gguf"));
         given().queryParam("model_type", "embedding").when().get("/api/v1/models").then().statusCode(200)
-                .body("data.id", is(List.of("all-minilm-l6-v2")))
-                .body("data[0].model_type", is("embedding"));
+                .body("data.id", hasItems("all-minilm-l6-v2", "bge-m3", "qwen3-embedding"))
+                .body("data.model_type", everyItem(is("embedding")));
         given().queryParam("model_type", "vision").when().get("/api/v1/models").then().statusCode(400)
-                .body("msg", containsString("model_type must be llm or embedding"));
+                .body("msg", containsString("model_type must be one of [embedding, llm, rerank], not 'vision'"));
     }
 
     static Stream<Arguments> badStarts() {
@@ -78,11 +79,17 @@ class ModelsApiTest {
                 arguments("{" + qwen + "\"engine_type\":\"ollama\",\"n_gpu\":1}", "Ollama places model layers on GPUs itself"),
                 arguments("{" + qwen + "\"engine_type\":\"ollama\",\"quantization\":\"int4\"}", "through the tag in ollama_name"),
                 arguments("{" + qwen + "\"engine_type\":\"ollama\",\"format\":\"pytorch\"}", "Ollama runs GGUF models only"),
-                arguments("{" + qwen + "\"engine_type\":\"ollama\",\"engine_args\":{\"num_ctx\":4096}}", "supported: [keep_alive]"),
+                arguments("{" + qwen + "\"engine_type\":\"ollama\",\"engine_args\":{\"top_k\":4}}", "supported: [keep_alive, num_ctx]"),
+                arguments("{" + qwen + "\"engine_type\":\"ollama\",\"engine_args\":{\"num_ctx\":0}}", "num_ctx must be a positive whole number"),
+                arguments("{" + qwen + "\"engine_type\":\"vllm\",\"enable_thinking\":true}",
+                        "'qwen2-0.5b' has no thinking mode: its abilities are [chat, generate, tools]"),
+                arguments("{\"model_id\":\"qwen3\",\"engine_type\":\"vllm\",\"quantization\":\"int8\"}",
+                        "offers quantizations [none, int4, fp8] on vllm, not 'int8'"),
+                arguments("{\"model_id\":\"bge-reranker-v2-m3\",\"engine_type\":\"ollama\"}", "runs on [vllm], not on ollama"),
                 arguments("{" + qwen + "\"engine_type\":\"ollama\",\"engine_args\":{\"keep_alive\":\"forever\"}}", "keep_alive must be seconds"),
                 arguments("{" + smol + "\"n_gpu\":1}", "the embedded engine runs on the CPU"),
                 arguments("{" + smol + "\"replicas\":2}", "serves each model once"),
-                arguments("{" + smol + "\"enable_thinking\":true}", "the embedded engine has no thinking mode"),
+                arguments("{" + smol + "\"enable_thinking\":true}", "'smollm2-135m' has no thinking mode"),
                 arguments("{" + smol + "\"engine_args\":{\"top_k\":5}}", "takes no launch arguments"),
                 arguments("{" + smol + "\"quantization\":\"none\"}", "is quantized as q4_1"),
                 arguments("{\"model_id\":\"smollm2-135m\",\"engine_type\":\"vllm\",\"quantization\":\"q4_1\"}",

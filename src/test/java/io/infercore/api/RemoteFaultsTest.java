@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Faults of a remote engine seen through the service, against the fake vLLM 0.11 and SGLang 0.5
- * servers: a client that hangs up mid-stream has its upstream request cancelled within a second
+ * servers: a client that hangs up mid-stream (SSE on /api/v1 and /v1, NDJSON on Ollama's /api)
+ * has its upstream request cancelled within a second
  * (counted by the fake); an engine that answers garbage is a 502, in the stream an {@code error}
  * event; a streamed request to an engine that never sends a token ends with a 504 within the
  * configured first-token bound. (Hangs of plain requests and errors inside a stream are in
@@ -51,13 +52,17 @@ class RemoteFaultsTest {
 
     @ParameterizedTest
     @CsvSource({"vllm,/api/v1/llm/chat", "sglang,/api/v1/llm/chat", "vllm,/v1/chat/completions",
-            "sglang,/v1/chat/completions"})
+            "sglang,/v1/chat/completions", "vllm,/api/chat", "sglang,/api/generate"})
     void should_cancel_the_upstream_request_within_a_second_when_the_client_disconnects(String engine, String path)
             throws Exception {
         FakeEngineProcess fake = RemoteEnginesResource.fake(engine);
         fake.setKnobs(java.util.Map.of("token_delay_ms", 100));
         int cancelledBefore = fake.stats().path("cancelled").asInt();
-        String body = path.startsWith("/v1/")
+        String body = path.equals("/api/chat") || path.equals("/api/generate")
+                ? "{\"model\":\"" + engine + "/" + RemoteEnginesResource.model(engine) + "\","
+                + (path.equals("/api/chat") ? "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about a cat\"}]"
+                        : "\"prompt\":\"Tell me about a cat\"") + ",\"options\":{\"num_predict\":400}}"
+                : path.startsWith("/v1/")
                 ? "{\"model\":\"" + engine + "/" + RemoteEnginesResource.model(engine) + "\",\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"Tell me about a cat\"}],\"max_tokens\":400,\"ignore_eos\":true,\"stream\":true}"
                 : chatBody(engine, ",\"max_tokens\":400,\"stream\":true,\"engine_args\":{\"ignore_eos\":true}}")
@@ -66,7 +71,7 @@ class RemoteFaultsTest {
         try (RawStream stream = RawStream.post(base, path, body)) {
             int tokens = 0;
             while (tokens < 3 && stream.readUntil(line -> line.startsWith("event: delta")
-                    || line.contains("\"content\":\"")) != null) {
+                    || line.contains("\"content\":\"") || line.contains("\"response\":\"")) != null) {
                 tokens++;
             }
             assertThat(tokens).as("tokens streamed before hanging up").isEqualTo(3);

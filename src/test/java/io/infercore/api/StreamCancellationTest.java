@@ -72,4 +72,28 @@ class StreamCancellationTest {
             client.close();
         }
     }
+    @Test
+    void should_cancel_generation_when_an_anthropic_stream_is_hung_up() throws Exception {
+        long cancelledBefore = engine.cancelledGenerations();
+        String body = "{\"model\":\"stories260k\",\"max_tokens\":" + LongGenerationProfile.LONG_GENERATION
+                + ",\"stream\":true,\"ignore_eos\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Once\"}]}";
+        try (RawStream stream = RawStream.post(base, "/v1/messages", body)) {
+            assertThat(stream.readUntil(line -> line.contains("\"text_delta\""))).contains("text_delta");
+        }
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(engine.cancelledGenerations()).isEqualTo(cancelledBefore + 1));
+    }
+
+    @Test
+    void should_cancel_generation_when_a_responses_stream_is_hung_up() throws Exception {
+        long cancelledBefore = engine.cancelledGenerations();
+        String body = "{\"model\":\"stories260k\",\"max_output_tokens\":" + LongGenerationProfile.LONG_GENERATION
+                + ",\"stream\":true,\"ignore_eos\":true,\"store\":false,\"input\":\"Once\"}";
+        try (RawStream stream = RawStream.post(base, "/v1/responses", body)) {
+            assertThat(stream.readUntil(line -> line.startsWith("event: response.output_text.delta")))
+                    .isEqualTo("event: response.output_text.delta");
+        }
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(engine.cancelledGenerations()).isEqualTo(cancelledBefore + 1));
+    }
 }

@@ -51,13 +51,52 @@ class StructuredOutputTest {
 
     @Test
     void should_report_invalid_output_with_the_validators_errors_after_one_retry() {
-        // A grammar cannot express "minimum"; the tiny model will not guess it, so validation must catch it.
-        String schema = "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"minimum\":1000000000000}},\"required\":[\"n\"]}";
+        // A grammar cannot express "multipleOf"; the tiny model will not guess it, so validation must catch it.
+        String schema = "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"minimum\":1,\"multipleOf\":1000003}},\"required\":[\"n\"]}";
         Response r = post("{\"prompt\":\"Once upon a time\",\"schema\":" + schema + ",\"max_tokens\":40,\"temperature\":0}");
         r.then().statusCode(200);
         assertThat(r.jsonPath().getBoolean("data.valid")).as(r.asString()).isFalse();
         assertThat(r.jsonPath().getInt("data.attempts")).isEqualTo(2);
-        assertThat(r.jsonPath().getList("data.errors", String.class)).anyMatch(e -> e.contains("minimum"));
+        assertThat(r.jsonPath().getList("data.errors", String.class)).anyMatch(e -> e.contains("multiple"));
+        assertThat(r.jsonPath().getList("data.unenforced_keywords", String.class)).containsExactly("/properties/n/multipleOf");
+    }
+
+    @Test
+    void should_enforce_ranges_patterns_and_enum_only_objects_in_the_grammar() {
+        // Before: the enum-only object's grammar used an undefined rule and llama.cpp generated free prose;
+        // the range and the pattern were left to the validator, which rejected what the model guessed.
+        String schema = """
+                {"type":"object","properties":{
+                   "color":{"enum":["red","green","blue"]},
+                   "age":{"type":"integer","minimum":0,"exclusiveMaximum":130},
+                   "code":{"type":"string","pattern":"^[A-Z]{2}-[0-9]{3}$"}},
+                 "required":["color","age","code"]}""";
+        for (String temperature : new String[] {"0", "1"}) {
+            Response r = post("{\"prompt\":\"Once upon a time\",\"schema\":" + schema + ",\"max_tokens\":100,"
+                    + "\"temperature\":" + temperature + ",\"seed\":3}");
+            r.then().statusCode(200);
+            assertThat(r.jsonPath().getBoolean("data.valid")).as(r.asString()).isTrue();
+            assertThat(r.jsonPath().getInt("data.attempts")).isEqualTo(1);
+            assertThat(r.jsonPath().getList("data.unenforced_keywords")).isEmpty();
+            assertThat(r.jsonPath().getString("data.finish_reason")).isEqualTo("stop");
+        }
+    }
+
+    @Test
+    void should_say_when_the_answer_was_cut_at_max_tokens() {
+        Response r = post("{\"prompt\":\"Once upon a time\",\"schema\":{\"type\":\"object\",\"properties\":{"
+                + "\"story\":{\"type\":\"string\",\"minLength\":200}},\"required\":[\"story\"]},\"max_tokens\":10,\"temperature\":0}");
+        r.then().statusCode(200);
+        assertThat(r.jsonPath().getBoolean("data.valid")).isFalse();
+        assertThat(r.jsonPath().getString("data.finish_reason")).isEqualTo("length");
+        assertThat(r.jsonPath().getList("data.errors", String.class).get(0)).contains("cut off at max_tokens (10 tokens)");
+    }
+
+    @Test
+    void should_refuse_an_invalid_raw_grammar_instead_of_generating_without_it() {
+        Response r = given().contentType(ContentType.JSON).body("{\"prompt\":\"Once upon a time\",\"max_tokens\":8,"
+                + "\"engine_args\":{\"grammar\":\"root ::= \\\"{\\\" ws \\\"}\\\"\"}}").when().post("/api/v1/llm/generate");
+        ValidationTableTest.assertEnvelope(r, 400, "undefined rule 'ws'");
     }
 
     @Test
@@ -81,5 +120,22 @@ class StructuredOutputTest {
         Response r = post("{\"prompt\":\"Once upon a time\",\"schema\":" + schema + ",\"max_tokens\":16}");
         assertThat(r.statusCode()).as(r.asString()).isIn(200, 400);
         given().when().get("/health").then().statusCode(200);
+    }
+
+    @Test
+    void should_name_unenforced_keywords_on_the_openai_route_too() {
+        String body = """
+                {"model":"stories260k","messages":[{"role":"user","content":"Once upon a time"}],"max_tokens":60,
+                 "temperature":0,"response_format":{"type":"json_schema","json_schema":{"name":"n","schema":
+                 {"type":"object","properties":{"n":{"type":"integer","minimum":-3,"maximum":3},
+                  "tags":{"type":"array","items":{"enum":["a","b"]},"uniqueItems":true,"maxItems":2}},
+                  "required":["n","tags"],"additionalProperties":false}}}}""";
+        Response r = given().contentType(ContentType.JSON).body(body).when().post("/v1/chat/completions");
+        r.then().statusCode(200);
+        assertThat(r.jsonPath().getList("unenforced_keywords", String.class)).as(r.asString())
+                .containsExactly("/properties/tags/uniqueItems");
+        Map<String, Object> json = io.restassured.path.json.JsonPath.from(r.jsonPath().getString("choices[0].message.content"))
+                .getMap("$");
+        assertThat((Integer) json.get("n")).isBetween(-3, 3);
     }
 }

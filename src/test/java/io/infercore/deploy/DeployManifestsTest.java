@@ -90,6 +90,84 @@ class DeployManifestsTest {
         assertThat(Integer.parseInt(stop.group(1))).isGreaterThan(DRAIN_AND_STOP_SECONDS);
     }
 
+    // ---- the stateless gateway mode: deploy/k8s/gateway (supervisor.backend=kubernetes) ----
+
+    final JsonNode gateway = Manifests.get(Manifests.GATEWAY_DIR, "Deployment", "infercore-gateway");
+    final JsonNode gatewayPod = gateway.path("spec").path("template").path("spec");
+
+    @Test
+    void should_run_the_gateway_as_a_stateless_deployment_of_two_replicas_without_gpus_or_host_paths() {
+        assertThat(gateway.path("spec").path("replicas").asInt()).isEqualTo(2);
+        JsonNode c = gatewayPod.path("containers").get(0);
+        assertThat(c.path("resources").toString()).doesNotContain("nvidia.com/gpu");
+        assertThat(gatewayPod.path("volumes").toString()).doesNotContain("hostPath").doesNotContain("persistentVolumeClaim");
+        assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
+        assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
+        // quarkus.shutdown.timeout (30 s) drains; the runs are left to the cluster, so no stop_grace to add.
+        assertThat(gatewayPod.path("terminationGracePeriodSeconds").asInt()).isGreaterThan(30);
+        JsonNode service = Manifests.get(Manifests.GATEWAY_DIR, "Service", "infercore-gateway").path("spec");
+        assertThat(service.path("selector")).isEqualTo(gateway.path("spec").path("selector").path("matchLabels"));
+        assertThat(gateway.path("spec").path("template").path("metadata").path("labels").toString())
+                .as("the per-node mode's selectors must not take the gateway's Pods for theirs")
+                .contains("infercore-gateway");
+    }
+
+    @Test
+    void should_bind_the_gateway_to_a_role_limited_to_its_namespace_deployments_pods_and_logs() {
+        String namespace = gateway.path("metadata").path("namespace").asText();
+        String account = gatewayPod.path("serviceAccountName").asText();
+        assertThat(gatewayPod.path("automountServiceAccountToken").asBoolean()).isTrue();
+        assertThat(Manifests.get(Manifests.GATEWAY_DIR, "ServiceAccount", account).path("metadata").path("namespace")
+                .asText()).isEqualTo(namespace);
+        JsonNode binding = Manifests.get(Manifests.GATEWAY_DIR, "RoleBinding", "infercore-gateway");
+        assertThat(binding.path("roleRef").path("kind").asText()).isEqualTo("Role");
+        assertThat(binding.path("subjects").get(0).path("name").asText()).isEqualTo(account);
+        assertThat(binding.path("subjects").get(0).path("namespace").asText()).isEqualTo(namespace);
+        JsonNode role = Manifests.get(Manifests.GATEWAY_DIR, "Role", binding.path("roleRef").path("name").asText());
+        assertThat(role.path("metadata").path("namespace").asText()).isEqualTo(namespace);
+        assertThat(Manifests.all(Manifests.GATEWAY_DIR)).noneMatch(d -> d.path("kind").asText().startsWith("Cluster"));
+        java.util.Map<String, List<String>> granted = new java.util.TreeMap<>();
+        for (JsonNode rule : role.path("rules")) {
+            for (JsonNode resource : rule.path("resources")) {
+                List<String> verbs = new ArrayList<>();
+                rule.path("verbs").forEach(v -> verbs.add(v.asText()));
+                granted.put(rule.path("apiGroups").get(0).asText() + "/" + resource.asText(), verbs);
+            }
+        }
+        // Exactly what KubernetesDriver uses: create/delete/watch Deployments, watch Pods, read Pod logs.
+        assertThat(granted).containsOnly(
+                java.util.Map.entry("apps/deployments", List.of("get", "list", "watch", "create", "delete")),
+                java.util.Map.entry("/pods", List.of("get", "list", "watch")),
+                java.util.Map.entry("/pods/log", List.of("get")));
+    }
+
+    @Test
+    void should_point_the_kubernetes_backend_at_the_models_claim_and_secret_the_manifests_define() throws Exception {
+        JsonNode config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                Manifests.get(Manifests.GATEWAY_DIR, "ConfigMap", "infercore-gateway-config").path("data")
+                        .path("config.json").asText());
+        JsonNode supervisor = config.path("supervisor");
+        assertThat(supervisor.path("backend").asText()).isEqualTo("kubernetes");
+        JsonNode k8s = supervisor.path("kubernetes");
+        assertThat(Manifests.get(Manifests.GATEWAY_DIR, "PersistentVolumeClaim", k8s.path("models_claim").asText())
+                .path("spec").path("accessModes").toString()).contains("ReadWriteMany");
+        JsonNode secret = Manifests.get("Secret", k8s.path("secret_name").asText());
+        assertThat(secret.path("stringData").has("HF_TOKEN")).isTrue();
+        assertThat(secret.path("metadata").path("namespace").asText())
+                .isEqualTo(gateway.path("metadata").path("namespace").asText());
+        String mount = null;
+        for (JsonNode m : gatewayPod.path("containers").get(0).path("volumeMounts")) {
+            if ("config".equals(m.path("name").asText())) {
+                mount = m.path("mountPath").asText();
+            }
+        }
+        for (JsonNode e : gatewayPod.path("containers").get(0).path("env")) {
+            if (e.path("name").asText().equals("CONFIG_PATH")) {
+                assertThat(e.path("value").asText()).isEqualTo(mount + "/config.json");
+            }
+        }
+    }
+
     private JsonNode env(String name) {
         for (JsonNode e : container.path("env")) {
             if (name.equals(e.path("name").asText())) {

@@ -16,14 +16,21 @@ import java.util.stream.Stream;
 public final class Manifests {
 
     public static final Path DIR = Path.of("deploy/k8s");
+    /** The stateless gateway mode (supervisor.backend=kubernetes), applied with DIR's namespace and Secret. */
+    public static final Path GATEWAY_DIR = DIR.resolve("gateway");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private Manifests() {
     }
 
     public static List<JsonNode> all() {
+        return all(DIR);
+    }
+
+    /** Every document of every .yaml file directly in {@code dir}. */
+    public static List<JsonNode> all(Path dir) {
         List<JsonNode> documents = new ArrayList<>();
-        try (Stream<Path> files = Files.list(DIR)) {
+        try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 try (var values = YAML.readerFor(JsonNode.class).<JsonNode>readValues(file.toFile())) {
                     values.forEachRemaining(d -> {
@@ -41,9 +48,14 @@ public final class Manifests {
 
     /** The one manifest of {@code kind} named {@code name}. */
     public static JsonNode get(String kind, String name) {
-        return all().stream()
+        return get(DIR, kind, name);
+    }
+
+    /** The one manifest of {@code kind} named {@code name} in {@code dir}. */
+    public static JsonNode get(Path dir, String kind, String name) {
+        return all(dir).stream()
                 .filter(d -> kind.equals(d.path("kind").asText()) && name.equals(d.path("metadata").path("name").asText()))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " '" + name + "' in " + DIR));
+                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " '" + name + "' in " + dir));
     }
 
     /** A file of the ConfigMap, written to {@code dir} under its key. */

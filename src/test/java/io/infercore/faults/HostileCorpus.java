@@ -34,10 +34,14 @@ final class HostileCorpus {
     static final String V1_CHAT = "/v1/chat/completions";
     static final String V1_COMPLETIONS = "/v1/completions";
     static final String V1_EMBEDDINGS = "/v1/embeddings";
+    static final String V1_RESPONSES = "/v1/responses";
+    static final String V1_MESSAGES = "/v1/messages";
+    static final String V1_COUNT_TOKENS = "/v1/messages/count_tokens";
     static final String STOP = "/api/v1/models/running/no-such-run/stop";
 
+    static final String REGISTRATIONS = "/api/v1/models/registrations";
     static final List<String> JSON_ROUTES = List.of(GENERATE, CHAT, STRUCTURED, EMBED, START, START_STREAM,
-            V1_CHAT, V1_COMPLETIONS, V1_EMBEDDINGS);
+            V1_CHAT, V1_COMPLETIONS, V1_EMBEDDINGS, V1_RESPONSES, V1_MESSAGES, V1_COUNT_TOKENS, REGISTRATIONS);
 
     /** Shell metacharacters and path traversal, as values of launch fields. */
     static final List<String> HOSTILE_VALUES = List.of("../../etc/passwd", "/etc/passwd", "..\\..\\windows\\win.ini",
@@ -179,6 +183,17 @@ final class HostileCorpus {
     }
 
     private void launch() {
+        for (String v : HOSTILE_VALUES) {
+            String q = quote(v);
+            add("registration id " + v, REGISTRATIONS, "{\"id\":" + q + ",\"sizes\":[{\"size\":\"1B\",\"hf_repo\":\"o/r\"}]}",
+                    Expect.BAD_REQUEST);
+            for (String source : List.of("hf_repo", "ollama_name", "local_path")) {
+                add("registration " + source + " " + v, REGISTRATIONS, "{\"id\":\"hostile\",\"sizes\":[{\"size\":\"1B\",\""
+                        + source + "\":" + q + "}]}", Expect.BAD_REQUEST);
+            }
+            add("registration gguf url " + v, REGISTRATIONS, "{\"id\":\"hostile\",\"sizes\":[{\"size\":\"1B\",\"gguf\":"
+                    + "{\"url\":" + q + ",\"sha256\":\"" + "a".repeat(64) + "\"}}]}", Expect.BAD_REQUEST);
+        }
         for (String route : List.of(START, START_STREAM)) {
             for (String v : HOSTILE_VALUES) {
                 String q = quote(v);

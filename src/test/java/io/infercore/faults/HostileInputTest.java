@@ -91,7 +91,10 @@ class HostileInputTest {
         RawHttp.Reply reply = RawHttp.post(base, route, "huge-1", "{\"prompt\":\"", 128 * 1024, 64L * 1024 * 1024);
         assertThat(reply.status()).as(reply.body()).isEqualTo(413);
         assertThat(reply.header("X-Request-Id")).isEqualTo("huge-1");
-        if (route.startsWith("/v1/")) {
+        if (route.startsWith("/v1/messages")) {
+            assertThat(reply.json().path("type").asText()).isEqualTo("error");
+            assertThat(reply.json().path("error").path("type").asText()).isEqualTo("request_too_large");
+        } else if (route.startsWith("/v1/")) {
             assertThat(reply.json().path("error").path("code").asText()).isEqualTo("413");
         } else {
             assertThat(reply.json().path("code").asInt()).isEqualTo(413);
@@ -111,7 +114,13 @@ class HostileInputTest {
         String body = response.asString();
         assertThat(response.contentType()).as(body).startsWith("application/json");
         assertThat(response.header("X-Request-Id")).as(body).isEqualTo(requestId);
-        if (path.startsWith("/v1/")) {
+        if (path.startsWith("/v1/messages")) {
+            // Anthropic's shape: {"type":"error","error":{type,message},"request_id"}
+            assertThat(response.jsonPath().getString("type")).as(body).isEqualTo("error");
+            assertThat(response.jsonPath().getString("error.type")).as(body).isNotBlank();
+            assertThat(response.jsonPath().getString("error.message")).as(body).isNotBlank();
+            assertThat(response.jsonPath().getString("request_id")).as(body).isEqualTo(requestId);
+        } else if (path.startsWith("/v1/")) {
             assertThat(response.jsonPath().getString("error.message")).as(body).isNotBlank();
             assertThat(response.jsonPath().getString("error.type")).as(body).isNotBlank();
             assertThat(response.jsonPath().getString("error.code")).as(body).isEqualTo(String.valueOf(status));

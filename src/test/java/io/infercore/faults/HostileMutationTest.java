@@ -50,7 +50,11 @@ class HostileMutationTest {
             HostileCorpus.V1_CHAT, "{\"model\":\"stories260k\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
                     + "\"max_tokens\":3,\"n\":1,\"stream\":false}",
             HostileCorpus.V1_COMPLETIONS, "{\"model\":\"stories260k\",\"prompt\":\"Once\",\"max_tokens\":3}",
-            HostileCorpus.V1_EMBEDDINGS, "{\"input\":\"a\",\"encoding_format\":\"float\"}");
+            HostileCorpus.V1_EMBEDDINGS, "{\"input\":\"a\",\"encoding_format\":\"float\"}",
+            HostileCorpus.V1_RESPONSES, "{\"model\":\"stories260k\",\"input\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+                    + "\"max_output_tokens\":3,\"store\":false,\"text\":{\"format\":{\"type\":\"text\"}}}",
+            HostileCorpus.V1_MESSAGES, "{\"model\":\"stories260k\",\"max_tokens\":3,\"system\":\"Be brief\","
+                    + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]}]}");
 
     static final List<String> ODD_STRINGS = List.of("", " ", "\u0000", "\ud800", "\u202e", "\uD83D\uDE00".repeat(50),
             "../../etc/passwd", "$(id)", "`id`", "; rm -rf /", "x".repeat(20_000), "\r\n\r\n", "%00", "null");

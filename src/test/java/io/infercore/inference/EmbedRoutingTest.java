@@ -46,6 +46,7 @@ class EmbedRoutingTest {
     void setUp() {
         service = new InferenceService();
         service.metrics = new InferenceMetrics(new SimpleMeterRegistry());
+        service.supervisor = new io.infercore.supervisor.Supervisor(); // not started: serves no run
         service.config = proxy(InfercoreConfig.class, Map.of("defaultEngine", "remote",
                 "defaultEmbeddingModel", "all-minilm-l6-v2", "defaultModelName", "a-generation-model"));
         service.engines = registry(

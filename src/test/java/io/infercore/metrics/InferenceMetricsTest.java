@@ -168,4 +168,20 @@ class InferenceMetricsTest {
         assertThat(after.sum("infercore_prompt_tokens_total", served) - before.sum("infercore_prompt_tokens_total", served))
                 .isEqualTo(reply.getInt("usage.prompt_tokens")).isPositive();
     }
+    @Test
+    void should_count_the_anthropic_and_responses_routes_under_their_own_route_label() {
+        String cat = "[{\"role\":\"user\",\"content\":\"Once\"}]";
+        Map<String, String> bodies = Map.of(
+                "/v1/messages", "{\"model\":\"stories260k\",\"max_tokens\":3,\"messages\":" + cat + "}",
+                "/v1/messages/count_tokens", "{\"model\":\"stories260k\",\"messages\":" + cat + "}",
+                "/v1/responses", "{\"model\":\"stories260k\",\"max_output_tokens\":3,\"store\":false,\"input\":" + cat + "}");
+        bodies.forEach((route, body) -> {
+            double served = requests(route, "llamacpp", "stories260k", 200);
+            double refused = requests(route, "none", "none", 404);
+            post(route, body).then().statusCode(200);
+            post(route, body.replace("stories260k", "no-such-model")).then().statusCode(404);
+            after(() -> requests(route, "llamacpp", "stories260k", 200) == served + 1
+                    && requests(route, "none", "none", 404) == refused + 1);
+        });
+    }
 }

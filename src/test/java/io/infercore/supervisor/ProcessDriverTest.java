@@ -122,6 +122,27 @@ class ProcessDriverTest {
     }
 
     @Test
+    void should_kill_what_is_left_of_a_crashed_engines_tree_before_restarting_it() throws Exception {
+        // like vLLM's EngineCore: a child that outlives its parent's SIGKILL, re-parented to init
+        String wrapper = "import os, subprocess, sys; subprocess.Popen(['sleep', '300']); "
+                + "os.execvp('python3', ['python3', 'src/test/fakes/vllm', 'serve'] + sys.argv[1:])";
+        harness = new Harness(dir, Harness.settings(), List.of("python3", "-c", wrapper));
+        ModelRun run = harness.startAndWait(Harness.vllm(1, Map.of()));
+        Replica r = run.replicas.get(0);
+        ProcessHandle engine = ProcessHandle.of(r.process.pid()).orElseThrow();
+        List<ProcessHandle> children = engine.children().toList();
+        assertThat(children).hasSize(1);
+
+        engine.destroyForcibly();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> r.status == RunStatus.RUNNING && r.process != null
+                && r.process.pid() != engine.pid());
+        assertThat(children.get(0).isAlive()).isFalse();
+        assertThat(run.events()).anyMatch(e -> e.contains("exited with code 137")
+                && e.contains("killed 1 leftover child process(es) of it"));
+    }
+
+    @Test
     void should_take_an_unhealthy_engine_out_of_rotation_then_restart_it() throws Exception {
         harness = new Harness(dir);
         ModelRun run = harness.startAndWait(Harness.sglang(Map.of()));

@@ -32,6 +32,7 @@ public final class JvmFakeVllm implements AutoCloseable {
     private static final List<String> WORDS = List.of("alpha", "bravo", "charlie", "delta", "echo", "foxtrot");
 
     private final Vertx vertx;
+    private final String host;
     private final HttpServer server;
     private final String model;
     private final long tokenDelayMs;
@@ -39,7 +40,8 @@ public final class JvmFakeVllm implements AutoCloseable {
     private final AtomicLong tokensSent = new AtomicLong();
     private final AtomicLong cancelled = new AtomicLong();
 
-    private JvmFakeVllm(Vertx vertx, HttpServer server, String model, long tokenDelayMs) {
+    private JvmFakeVllm(Vertx vertx, HttpServer server, String model, long tokenDelayMs, String host) {
+        this.host = host;
         this.vertx = vertx;
         this.server = server;
         this.model = model;
@@ -47,6 +49,11 @@ public final class JvmFakeVllm implements AutoCloseable {
     }
 
     public static JvmFakeVllm start(String model, long tokenDelayMs) throws Exception {
+        return start(model, tokenDelayMs, "127.0.0.1", 0);
+    }
+
+    /** On {@code host:port} (a loopback address of 127.0.0.0/8 playing a Pod IP; port 0: any free one). */
+    public static JvmFakeVllm start(String model, long tokenDelayMs, String host, int port) throws Exception {
         Vertx vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         JvmFakeVllm[] self = new JvmFakeVllm[1];
@@ -55,14 +62,18 @@ public final class JvmFakeVllm implements AutoCloseable {
                 .end(self[0].models()));
         router.post("/v1/chat/completions").handler(BodyHandler.create(false))
                 .handler(ctx -> self[0].chat(ctx.response(), ctx.body().buffer()));
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
                 .requestHandler(router).listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        self[0] = new JvmFakeVllm(vertx, server, model, tokenDelayMs);
+        self[0] = new JvmFakeVllm(vertx, server, model, tokenDelayMs, host);
         return self[0];
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.actualPort();
+        return "http://" + host + ":" + server.actualPort();
+    }
+
+    public int port() {
+        return server.actualPort();
     }
 
     public long streamsCompleted() {

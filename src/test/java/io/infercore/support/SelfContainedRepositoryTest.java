@@ -46,6 +46,8 @@ class SelfContainedRepositoryTest {
             try (Stream<Path> files = Files.walk(root)) {
                 files.filter(Files::isRegularFile)
                         .filter(p -> !p.toString().contains("node_modules") && !p.toString().endsWith(".gguf"))
+                        // the one place that knows where the (uncommitted) fixture model comes from
+                        .filter(p -> !p.endsWith(Path.of("scripts", "test-model.sh")))
                         .forEach(p -> {
                             String text = read(p);
                             OUTSIDE.stream().filter(text::contains).forEach(o -> offenders.add(p + " mentions " + o));

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The inference drawer against the models the service runs by itself: Generate on the embedded
  * stories260K model, parameter checks, API errors with their request_id, Structured Output (valid
- * and invalid results with the validator's errors), Embeddings (dimension and cosine), Escape.
+ * and invalid results with the validator's errors), Embeddings (dimension and cosine), Escape, and Chat
+ * through each API the drawer can switch to (native, OpenAI chat, Responses, Anthropic, Ollama).
  */
 @QuarkusTest
 @TestProfile(UiTestProfile.class)
@@ -123,6 +124,38 @@ class InferenceE2eTest extends E2eBase {
         assertThat(browser.text("#emb-cosine")).isEqualTo(String.format(java.util.Locale.ROOT, "%.4f",
                 cosine(data.path("embeddings").get(0), data.path("embeddings").get(1))));
         shot("16-embeddings");
+        pressEscape();
+        gone("#drawer", Duration.ofSeconds(5));
+    }
+
+    @Test
+    @Order(8)
+    void chatGoesThroughEachOfTheFiveApisAndTheChoiceIsRemembered() {
+        openDrawer(DEFAULT_RUN);
+        type(browser.$(".params input[name=max_tokens]"), "24");
+        String[][] apis = {{"infercore", "true"}, {"openai", "true"}, {"responses", "false"}, {"anthropic", "true"},
+            {"ollama", "false"}, {"responses", "true"}, {"ollama", "true"}, {"openai", "false"}, {"anthropic", "false"}};
+        for (String[] api : apis) {
+            new Select(browser.$("#chat-api")).selectByValue(api[0]);
+            if (browser.$("#chat-stream").isSelected() != Boolean.parseBoolean(api[1])) {
+                browser.$("#chat-stream").click();
+            }
+            browser.$("#chat-clear").click();
+            type(browser.$("#chat-input"), "Once upon a time");
+            browser.$("#chat-send").click();
+            browser.waitUntil(LONG, d -> browser.$$("#chat-transcript .bubble-assistant").size() == 1
+                    && !browser.text("#chat-status").contains("replying") && !browser.text("#chat-status").isBlank()
+                    || !browser.$$("#drawer-panel-chat .alert-error").isEmpty());
+            assertThat(browser.$$("#drawer-panel-chat .alert-error")).as(String.join("/", api)).isEmpty();
+            assertThat(browser.text("#chat-transcript .bubble-assistant .bubble-text")).as(String.join("/", api)).isNotBlank();
+        }
+        assertThat(browser.js("return localStorage.getItem('infercore.chatApi')")).isEqualTo("anthropic");
+        shot("17-chat-apis");
+        pressEscape();
+        gone("#drawer", Duration.ofSeconds(5));
+        openDrawer(DEFAULT_RUN);
+        assertThat(new Select(browser.$("#chat-api")).getFirstSelectedOption().getAttribute("value")).isEqualTo("anthropic");
+        new Select(browser.$("#chat-api")).selectByValue("infercore");
         pressEscape();
         gone("#drawer", Duration.ofSeconds(5));
     }

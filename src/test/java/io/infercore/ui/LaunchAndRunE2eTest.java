@@ -44,7 +44,12 @@ class LaunchAndRunE2eTest extends E2eBase {
         JsonNode models = api.get("/api/v1/models");
         List<String> llm = new ArrayList<>();
         List<String> embedding = new ArrayList<>();
-        models.forEach(m -> ("embedding".equals(m.path("model_type").asText()) ? embedding : llm).add(m.path("id").asText()));
+        List<String> rerank = new ArrayList<>();
+        models.forEach(m -> (switch (m.path("model_type").asText()) {
+            case "embedding" -> embedding;
+            case "rerank" -> rerank;
+            default -> llm;
+        }).add(m.path("id").asText()));
 
         browser.visible("#panel-llm .model-card");
         assertThat(cardIds("#panel-llm")).containsExactlyElementsOf(llm);
@@ -56,6 +61,10 @@ class LaunchAndRunE2eTest extends E2eBase {
         assertThat(browser.$("#panel-llm").isDisplayed()).isFalse();
         assertThat(cardIds("#panel-embedding")).containsExactlyElementsOf(embedding);
         shot("02-launch-embedding-models");
+        browser.$("#tab-embedding").sendKeys(Keys.ARROW_RIGHT);
+        browser.visible("#panel-rerank .model-card");
+        assertThat(cardIds("#panel-rerank")).containsExactlyElementsOf(rerank);
+        browser.$("#tab-rerank").sendKeys(Keys.ARROW_LEFT);
         browser.$("#tab-embedding").sendKeys(Keys.ARROW_LEFT);
         browser.visible("#panel-llm .model-card");
     }

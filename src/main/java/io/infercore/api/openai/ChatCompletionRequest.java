@@ -37,9 +37,10 @@ public record ChatCompletionRequest(
         @Schema(description = "Random seed for reproducible sampling") Long seed,
         @Schema(description = "{type: text | json_object | json_schema, json_schema: {name, schema}}") ResponseFormat responseFormat,
         @Schema(description = "Functions the model may call: [{type: function, function: {name, description, "
-                + "parameters}}]; passed through to ollama, vllm and sglang, refused by llamacpp") JsonNode tools,
+                + "parameters}}]; passed through to ollama, vllm and sglang; on llamacpp the reply is constrained by a grammar built from the tools") JsonNode tools,
         @Schema(description = "auto (default), required, none (the request runs without its tools) or "
                 + "{type: function, function: {name}}") JsonNode toolChoice,
+        @Schema(description = "false: at most one call per answer (default true); refused by ollama") Boolean parallelToolCalls,
         @Schema(description = "none disables the model's thinking; any other value enables it") String reasoningEffort,
         @Schema(description = "Not supported; true is refused") Boolean logprobs,
         @Schema(description = "-2 to 2; passed to engines that support it") Double presencePenalty,
@@ -96,6 +97,9 @@ public record ChatCompletionRequest(
             turns.add(turn(i, messages.get(i)));
         }
         ToolChoice choice = ToolFields.choice(toolChoice);
+        if (parallelToolCalls != null) {
+            choice = (choice == null ? ToolChoice.AUTO : choice).withParallel(parallelToolCalls);
+        }
         List<ToolSpec> functions = ToolFields.tools(tools);
         boolean disabled = choice != null && "none".equals(choice.mode());
         return new GenerationRequest(null, null, turns,

@@ -43,7 +43,11 @@ public final class OpenAiReplies {
             @Schema(description = "Unix time in seconds") long created,
             @Schema(description = "Model that answered, as the engine names it") String model,
             @Schema(description = "Exactly one choice") List<ChatChoice> choices,
-            OpenAiUsage usage) {
+            OpenAiUsage usage,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "infercore extension, with response_format json_schema: the schema keywords (JSON "
+                    + "pointers) the engine's constrained decoding does not enforce; absent when the engine does not say")
+            List<String> unenforcedKeywords) {
         static ChatCompletion of(String id, long created, Completion c) {
             GenerationResult r = c.result();
             List<ToolCallData> calls = ToolFields.data(r.toolCalls());
@@ -51,7 +55,7 @@ public final class OpenAiReplies {
             AssistantMessage message = new AssistantMessage("assistant", content, r.reasoning(), null, calls);
             return new ChatCompletion(id, "chat.completion", created, c.modelName(),
                     List.of(new ChatChoice(0, message, null, OpenAiParams.finishReason(r.finishReason()))),
-                    OpenAiUsage.of(r.usage()));
+                    OpenAiUsage.of(r.usage()), c.unenforcedKeywords());
         }
     }
 

@@ -194,7 +194,7 @@ public class OpenAiResource {
     }
 
     /** The shared layers name native fields; on /v1 the same thing is called {@code model}. */
-    static Throwable forV1(Throwable t) {
+    public static Throwable forV1(Throwable t) {
         if (!(t instanceof InfercoreException e) || e.param() == null || t instanceof AccessDenied) {
             return t;
         }

@@ -1,5 +1,6 @@
 package io.infercore.engine.llamacpp;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infercore.config.InfercoreConfig;
 import io.infercore.config.ModelDirectories;
 import io.infercore.engine.Capability;
@@ -133,7 +134,7 @@ public class LlamaCppEngine implements EngineAdapter {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GENERATE, Capability.CHAT, Capability.STREAMING,
-                Capability.STRUCTURED_OUTPUT, Capability.EMBEDDINGS, Capability.HEALTH);
+                Capability.STRUCTURED_OUTPUT, Capability.TOOLS, Capability.EMBEDDINGS, Capability.HEALTH);
     }
 
     @Override
@@ -152,6 +153,12 @@ public class LlamaCppEngine implements EngineAdapter {
     @Override
     public Multi<StreamEvent> stream(GenerationRequest request) {
         checkEngineArgs(request.engineArgs());
+        if (request.jsonSchema() != null) {
+            JsonSchemaGrammar.cached(request.jsonSchema()); // a 400, or our 500, before anything is queued
+        }
+        if (request.hasTools()) {
+            ToolCalling.grammar(request);
+        }
         if (Boolean.TRUE.equals(request.thinking())) {
             throw new InfercoreException(ErrorKind.UNSUPPORTED, "The llamacpp engine has no thinking mode; "
                     + "omit thinking or set it to false", "thinking", null);
@@ -162,6 +169,12 @@ public class LlamaCppEngine implements EngineAdapter {
             model.executor().submit(new TokenLoop(model, request, config.llamacpp().defaultMaxTokens(),
                     emitter, cancelled, cancelledGenerations::incrementAndGet));
         }));
+    }
+
+    /** What the grammar built from the schema leaves to the validator. */
+    @Override
+    public Optional<List<String>> unenforcedKeywords(ObjectNode jsonSchema) {
+        return Optional.of(JsonSchemaGrammar.cached(jsonSchema).unenforced());
     }
 
     @Override
@@ -256,6 +269,13 @@ public class LlamaCppEngine implements EngineAdapter {
             if (!expected.isInstance(e.getValue())) {
                 throw InfercoreException.invalid("engine_args", "engine_args." + e.getKey() + " must be a "
                         + expected.getSimpleName().toLowerCase());
+            }
+            if (e.getKey().equals("grammar")) {
+                // llama.cpp would print its parse error to stderr and then generate unconstrained.
+                GbnfCheck.problem((String) e.getValue()).ifPresent(problem -> {
+                    throw InfercoreException.invalid("engine_args", "engine_args.grammar is not a GBNF grammar "
+                            + "llama.cpp can use: " + problem);
+                });
             }
         }
     }

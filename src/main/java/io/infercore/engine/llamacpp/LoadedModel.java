@@ -3,15 +3,12 @@ package io.infercore.engine.llamacpp;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.Pair;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infercore.engine.ChatMessage;
 import io.infercore.error.InfercoreException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** A GGUF model loaded in-process, with the executor its requests run on. */
 final class LoadedModel {
@@ -21,7 +18,6 @@ final class LoadedModel {
     private final LlamaModel model;
     private final int contextLength;
     private final SlotExecutor executor;
-    private final Map<String, String> grammarCache = new ConcurrentHashMap<>();
 
     LoadedModel(String name, Path path, LlamaModel model, int contextLength, SlotExecutor executor) {
         this.name = name;
@@ -58,9 +54,25 @@ final class LoadedModel {
 
     /** The model's chat template (llama.cpp falls back to ChatML when the GGUF has none) applied to the turns. */
     String formatChat(List<ChatMessage> messages) {
+        return formatChat(messages, List.of());
+    }
+
+    /** The same, with the tools described in the system turn and earlier calls and results as text turns. */
+    String formatChat(List<ChatMessage> messages, List<io.infercore.engine.ToolSpec> tools) {
         StringBuilder system = new StringBuilder();
+        if (!tools.isEmpty()) {
+            system.append(ToolCalling.describe(tools));
+        }
         List<Pair<String, String>> turns = new ArrayList<>();
-        for (ChatMessage m : messages) {
+        java.util.Set<String> calls = new java.util.HashSet<>();
+        for (ChatMessage original : messages) {
+            original.toolCalls().forEach(c -> calls.add(c.id() == null ? "" : c.id()));
+            if ("tool".equals(original.role()) && (calls.isEmpty()
+                    || (original.toolCallId() != null && !calls.contains(original.toolCallId()) && !calls.contains("")))) {
+                throw InfercoreException.invalid("messages", "A role 'tool' turn must answer a call an earlier "
+                        + "assistant turn made (tool_call_id '" + original.toolCallId() + "' answers none)");
+            }
+            ChatMessage m = ToolCalling.asText(original);
             switch (m.role()) {
                 case "system" -> system.append(system.isEmpty() ? "" : "\n\n").append(m.content());
                 case "user", "assistant" -> turns.add(new Pair<>(m.role(), m.content()));
@@ -73,18 +85,6 @@ final class LoadedModel {
         return model.applyTemplate(params);
     }
 
-    /** GBNF grammar for a JSON Schema; the same schema is typically sent many times. */
-    String grammarFor(ObjectNode jsonSchema) {
-        String key = jsonSchema.toString();
-        String grammar = grammarCache.get(key);
-        if (grammar == null) {
-            grammar = JsonSchemaGrammar.convert(jsonSchema);
-            if (grammarCache.size() < 256) {
-                grammarCache.put(key, grammar);
-            }
-        }
-        return grammar;
-    }
 
     void close() {
         executor.shutdown();

@@ -11,6 +11,7 @@ import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,14 +61,20 @@ final class TokenLoop implements Runnable {
     }
 
     private void generate() {
-        String prompt = request.isChat() ? model.formatChat(request.messages()) : request.prompt();
+        String prompt = request.isChat() ? model.formatChat(request.messages(), request.tools()) : request.prompt();
         int promptTokens = model.countTokens(prompt);
         int maxTokens = tokenBudget(promptTokens);
         InferenceParameters params = parameters(prompt, maxTokens);
 
         LlamaIterator tokens = model.model().generate(params).iterator();
-        int completionTokens = 0;
+        // llama.cpp sends one result per generated token, text or not (a token can render as
+        // nothing), then a final one that only says it stopped: counting only the results with
+        // text would read a cut at max_tokens as a natural stop.
+        int results = 0;
         boolean finished = false;
+        // With tools, calls are handed over whole at the end: held back from the first '[' on.
+        StringBuilder held = request.hasTools() ? new StringBuilder() : null;
+        boolean holding = held != null && !request.toolChoice().isAuto();
         try {
             while (tokens.hasNext()) {
                 if (cancelled.get()) {
@@ -76,9 +83,20 @@ final class TokenLoop implements Runnable {
                     return;
                 }
                 LlamaOutput out = tokens.next();
-                if (!out.text.isEmpty()) {
-                    completionTokens++;
+                results++;
+                if (out.text.isEmpty()) {
+                    continue;
+                }
+                if (held != null && !holding && held.isEmpty() && out.text.strip().startsWith("[")) {
+                    holding = true;
+                }
+                if (holding) {
+                    held.append(out.text);
+                } else {
                     emitter.emit(StreamEvent.Delta.text(out.text));
+                    if (held != null) {
+                        held.append(out.text);
+                    }
                 }
             }
             finished = true;
@@ -87,7 +105,17 @@ final class TokenLoop implements Runnable {
                 tokens.cancel();
             }
         }
+        int completionTokens = Math.max(0, results - 1);
         String finishReason = completionTokens >= maxTokens ? "length" : "stop";
+        if (holding) {
+            List<io.infercore.engine.ToolCall> calls = ToolCalling.parse(held.toString());
+            if (calls.isEmpty()) {
+                emitter.emit(StreamEvent.Delta.text(held.toString()));
+            } else {
+                emitter.emit(StreamEvent.Delta.calls(calls));
+                finishReason = "tool_calls";
+            }
+        }
         emitter.emit(new StreamEvent.Done(finishReason, new Usage(promptTokens, completionTokens)));
         emitter.complete();
     }
@@ -130,7 +158,10 @@ final class TokenLoop implements Runnable {
             p.setStopStrings(s.stopOrEmpty().toArray(String[]::new));
         }
         if (request.jsonSchema() != null) {
-            p.setGrammar(model.grammarFor(request.jsonSchema()));
+            p.setGrammar(JsonSchemaGrammar.cached(request.jsonSchema()).gbnf());
+        }
+        if (request.hasTools()) {
+            p.setGrammar(ToolCalling.grammar(request));
         }
         applyEngineArgs(p, request.engineArgs());
         return p;

@@ -67,6 +67,11 @@ final class ChatStream {
                     ? request.toolChoice().function() : request.toolChoice().mode()) + "' cannot be honoured; "
                     + "use auto (the default), or vllm/sglang", "tool_choice", null));
         }
+        if (request.hasTools() && !request.toolChoice().parallel()) {
+            return Multi.createFrom().failure(new InfercoreException(ErrorKind.UNSUPPORTED, "Ollama cannot be told to "
+                    + "make at most one tool call: parallel_tool_calls false cannot be honoured; leave it out, or use "
+                    + "vllm/sglang or llamacpp", "parallel_tool_calls", null));
+        }
         return Multi.createFrom().emitter(emitter -> {
             Transport transport = new Transport(calls, request, options.truncate(), emitter);
             emitter.onTermination(transport::cancel);

@@ -18,6 +18,25 @@ public final class ErrorBodies {
     private ErrorBodies() {
     }
 
+    /**
+     * The status inside a 2xx answer that is really an error envelope, or 0. vLLM 0.11.0 answers
+     * some refusals this way, e.g. {@code /v1/embeddings} on a generation model: HTTP 200 with
+     * {@code {"error":{"message":"The model does not support Embeddings API",...,"code":400}}}
+     * (recorded in src/test/fakes/transcripts/vllm-0.11.0/embeddings.txt).
+     */
+    public static int embeddedStatus(String body) {
+        if (body == null || !body.stripLeading().startsWith("{\"error\"")) {
+            return 0;
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            int code = node.path("error").path("code").asInt(0);
+            return node.size() == 1 && code >= 400 && code <= 599 ? code : 0;
+        } catch (Exception notJson) {
+            return 0;
+        }
+    }
+
     /** The message of an error body, or the (shortened) body itself when it is not JSON. */
     public static String message(String body) {
         if (body == null || body.isBlank()) {

@@ -167,6 +167,9 @@ public final class OpenAiChat {
             // rewrite what it cannot represent, and the engine is the one that should judge it.
             custom.put("tools", ToolCalls.toolsJson(request.tools()));
             custom.put("tool_choice", ToolCalls.toolChoiceJson(request.toolChoice()));
+            if (!request.toolChoice().parallel()) {
+                custom.put("parallel_tool_calls", false);
+            }
         }
         OpenAiChatRequestParameters parameters = OpenAiChatRequestParameters.builder()
                 .modelName(request.model())

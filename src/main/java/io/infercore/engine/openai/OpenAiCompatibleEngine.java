@@ -106,7 +106,7 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
      */
     private <T> Multi<T> onServer(GenerationRequest request, java.util.function.Function<Remote, Multi<T>> call) {
         Optional<EndpointRegistry.Lease> lease = registry == null ? Optional.empty()
-                : registry.acquire(type(), servedName(request.model()));
+                : registry.acquire(type(), servedName(request.model()), affinityKey(request, registry.prefixAffinityChars()));
         if (lease.isEmpty()) {
             if (!endpoint().configured()) {
                 return Multi.createFrom().failure(endpoint().notConfigured());
@@ -115,6 +115,27 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
         }
         EndpointRegistry.Lease held = lease.get();
         return call.apply(remoteAt(held.baseUrl())).onTermination().invoke(held::close);
+    }
+
+    /**
+     * The leading {@code chars} characters of the prompt as the engine sees it (a raw prompt, or
+     * the messages in order) for prefix affinity; null when it is off.
+     */
+    static CharSequence affinityKey(GenerationRequest request, int chars) {
+        if (chars <= 0) {
+            return null;
+        }
+        if (request.prompt() != null) {
+            return request.prompt();
+        }
+        StringBuilder key = new StringBuilder();
+        for (var m : request.messages() == null ? List.<io.infercore.engine.ChatMessage>of() : request.messages()) {
+            key.append(m.role()).append('\n').append(m.content() == null ? "" : m.content()).append('\n');
+            if (key.length() >= chars) {
+                break;
+            }
+        }
+        return key;
     }
 
     /** The path that answers 200 when the engine can generate. */

@@ -104,6 +104,11 @@ public final class UpstreamHttp {
                 throw UpstreamErrors.fromStatus(endpoint.engine(), endpoint.displayUrl(), model, response.statusCode(),
                         ErrorBodies.message(response.body()));
             }
+            int embedded = ErrorBodies.embeddedStatus(response.body());
+            if (embedded != 0) {
+                throw UpstreamErrors.fromStatus(endpoint.engine(), endpoint.displayUrl(), model, embedded,
+                        ErrorBodies.message(response.body()));
+            }
             return response.body();
         });
     }

@@ -1,11 +1,15 @@
 package io.infercore.engine.sglang;
 
 import io.infercore.config.InfercoreConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.infercore.engine.Capability;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.GenerationResult;
+import io.infercore.engine.RerankResult;
 import io.infercore.engine.StreamEvent;
 import io.infercore.engine.openai.OpenAiCompatibleEngine;
 import io.infercore.engine.openai.RemoteEndpoint;
+import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -13,7 +17,11 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -64,6 +72,40 @@ public class SglangEngine extends OpenAiCompatibleEngine {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        Set<Capability> all = EnumSet.copyOf(super.capabilities());
+        all.add(Capability.RERANK);
+        return all;
+    }
+
+    /**
+     * SGLang's {@code POST /v1/rerank} {query, documents}, served by a cross-encoder launched with
+     * {@code --is-embedding} (e.g. BAAI/bge-reranker-v2-m3). It answers a bare list of
+     * {@code {score, document, index, meta_info}} and, in 0.5, takes no {@code top_n}: the best
+     * {@code topN} are kept here.
+     */
+    @Override
+    public Uni<RerankResult> rerank(String model, String query, List<String> documents, Integer topN) {
+        Map<String, Object> body = Map.of("query", query, "documents", documents);
+        return remoteFor(model).http().postJson("/v1/rerank", body, model).map(answer -> {
+            if (!answer.isArray()) {
+                throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, "sglang answered /v1/rerank without a list of "
+                        + "scores; is it running a reranking model with --is-embedding?");
+            }
+            List<RerankResult.Scored> scored = new ArrayList<>();
+            int tokens = 0;
+            for (JsonNode r : answer) {
+                scored.add(new RerankResult.Scored(r.path("index").asInt(), r.path("score").asDouble()));
+                tokens += r.path("meta_info").path("prompt_tokens").asInt(0);
+            }
+            scored.sort(Comparator.comparingDouble(RerankResult.Scored::relevanceScore).reversed()
+                    .thenComparingInt(RerankResult.Scored::index));
+            List<RerankResult.Scored> kept = topN == null ? scored : scored.subList(0, Math.min(topN, scored.size()));
+            return new RerankResult(kept, model, tokens);
+        });
     }
 
     @Override

@@ -1,11 +1,14 @@
 package io.infercore.engine.vllm;
 
 import io.infercore.config.InfercoreConfig;
+import io.infercore.engine.Capability;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.GenerationResult;
+import io.infercore.engine.RerankResult;
 import io.infercore.engine.StreamEvent;
 import io.infercore.engine.openai.OpenAiCompatibleEngine;
 import io.infercore.engine.openai.RemoteEndpoint;
+import io.infercore.engine.openai.UpstreamHttp;
 import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -13,6 +16,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +36,7 @@ import java.util.Set;
  * vLLM's {@code structured_outputs} object, the only form vLLM ≥ 0.12 honours (it silently
  * ignores {@code guided_*}); servers before 0.10.2 do not know that object. JSON Schema output
  * always uses {@code response_format}, which every version honours. Anything else is a 400.
+ * Rerank goes to {@code /v1/rerank} (a server running a reranking model).
  */
 @ApplicationScoped
 public class VllmEngine extends OpenAiCompatibleEngine {
@@ -76,6 +82,33 @@ public class VllmEngine extends OpenAiCompatibleEngine {
     @Override
     protected String servedName(String requested) {
         return aliases.getOrDefault(requested, requested);
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        Set<Capability> all = EnumSet.copyOf(super.capabilities());
+        all.add(Capability.RERANK);
+        return all;
+    }
+
+    /**
+     * vLLM's {@code POST /v1/rerank} (Jina/Cohere shape), answered by a server started with a
+     * reranking (cross-encoder) model, e.g. {@code vllm serve BAAI/bge-reranker-v2-m3}; a
+     * generation model answers 400 "does not support Rerank (Score) API". Without {@code top_n} every
+     * document is scored (vLLM's default, 0, means all; llama.cpp's server speaks the same route).
+     */
+    @Override
+    public Uni<RerankResult> rerank(String model, String query, List<String> documents, Integer topN) {
+        String name = servedName(model);
+        Map<String, Object> body = UpstreamHttp.body("model", name, "query", query, "documents", documents,
+                "top_n", topN);
+        return remoteFor(model).http().postJson("/v1/rerank", body, name).map(answer -> {
+            List<RerankResult.Scored> scored = new ArrayList<>();
+            answer.path("results").forEach(r -> scored.add(new RerankResult.Scored(r.path("index").asInt(),
+                    r.path("relevance_score").asDouble())));
+            return new RerankResult(scored, answer.path("model").asText(name),
+                    answer.path("usage").path("total_tokens").asInt(0));
+        });
     }
 
     @Override

@@ -12,13 +12,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The engine contract for {@link VllmEngine} against a REAL OpenAI-compatible server: llama.cpp's
@@ -44,27 +42,7 @@ class VllmAdapterRealServerIT extends EngineAdapterContractTest {
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String url = awaitReady(server);
         EngineAdapter adapter = VllmEngine.at(FakeEngineUnderTest.endpoint(VllmEngine.TYPE, url), Map.of("llama3.2", SERVED));
-        engine = new EngineUnderTest() {
-            @Override
-            public EngineAdapter adapter() {
-                return adapter;
-            }
-
-            @Override
-            public String model() {
-                return "llama3.2";
-            }
-
-            @Override
-            public EngineAdapter adapterAt(String baseUrl) {
-                return VllmEngine.at(FakeEngineUnderTest.endpoint(VllmEngine.TYPE, baseUrl), Map.of());
-            }
-
-            @Override
-            public String modelNotFoundHint() {
-                return SERVED;
-            }
-        };
+        engine = new RealServerUnderTest(adapter, "llama3.2", SERVED, adapter);
     }
 
     /** The script prints {@code READY http://host:port} once the model is loaded (it may install xllamacpp first). */

@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src="$here/native-toolchain"
 
 GRAAL_VERSION=25.0.2
-RECIPE=3   # bump when anything below or in scripts/native-toolchain/ changes the result
+RECIPE=4   # bump when anything below or in scripts/native-toolchain/ changes the result
 MAVEN=https://repo.maven.apache.org/maven2
 # group/artifact  sha256 (the closure of org.graalvm.nativeimage:svm:25.0.2)
 JARS="
@@ -108,17 +108,6 @@ else
   hdrs=$(cat $(for l in java net nio zip extnet management_ext; do libdirs $l; done | xargs -I{} find {} -name '*.[ch]' | grep -v /zlib/) |
     sed -n 's/^ *# *include *"\(\(java\|jdk\|sun\|com\)_[A-Za-z0-9_]*\.h\)".*/\1/p' | grep -v macosx | sort -u)
   python3 "$src/jni-headers.py" "$home/bin/javap" "$build/gensrc" $hdrs
-  # Substrate VM converts C strings before it calls InitializeEncoding (loadLibrary checks native
-  # access, which reads a file name): initialize the platform encoding (UTF-8) on first use instead
-  # of throwing "platform encoding not initialized".
-  python3 - "$jb/share/native/libjava/jni_util.c" <<'PY'
-import sys
-p = sys.argv[1]; s = open(p).read()
-throw = 'JNU_ThrowInternalError(env, "platform encoding not initialized");'
-s = s.replace(throw + "\n        return NULL;", 'InitializeEncoding(env, "UTF-8");\n        return JNU_NewStringPlatform(env, str);', 1)
-s = s.replace(throw + "\n        return 0;", 'InitializeEncoding(env, "UTF-8");\n        return getStringPlatformChars0(env, jstr, isCopy, strict);', 1)
-open(p, "w").write(s)
-PY
   # class file version of the JDK the image is built from (25: 69.0)
   major=$(( $("$home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.class.version = \([0-9]*\).*/\1/p') ))
   sed "s/@@VERSION_CLASSFILE_MAJOR@@/$major/; s/@@VERSION_CLASSFILE_MINOR@@/0/" \

@@ -24,6 +24,10 @@ CLIBS = os.path.join(HOME, "lib", "svm", "clibraries", "linux-amd64")
 VERSION = open(os.path.join(HOME, "lib", "svm", "VERSION")).read().strip()
 # Modules that replace or extend the JDK's own (the JDK 25 image has a jdk.graal.compiler module).
 UPGRADE = ["compiler-compiler", "truffle-truffle-compiler", "sdk-collections", "sdk-word", "sdk-nativeimage"]
+# Builder modules that call restricted methods (System.load, the FFM API) and whose runtime
+# counterparts in the image load the JDK's built-in libraries.
+NATIVE_ACCESS = ["org.graalvm.nativeimage.builder", "org.graalvm.nativeimage.base", "org.graalvm.nativeimage.pointsto",
+                 "org.graalvm.nativeimage.objectfile", "jdk.graal.compiler"]
 
 # API option -> (hosted option, kind): kind "list" joins values, "flag" sets a boolean,
 # "fixed:<v>" sets <v>, "init:<suffix>" is a class-initialization list.
@@ -246,6 +250,12 @@ def main(argv):
             "-Dorg.graalvm.vendorversion=GraalVM CE " + VERSION,
             f"@{os.path.join(HOME, 'lib', 'svm', 'builder-exports.args')}",
             "--add-exports=java.base/jdk.internal.module=org.graalvm.nativeimage.base,org.graalvm.nativeimage.builder",
+            # The image's runtime modules inherit native access from the builder's modules
+            # (ModuleLayerFeature.replicateNativeAccess). Without it, the isolate's first
+            # System.loadLibrary("java") takes Module.ensureNativeAccess's warning path, which
+            # resolves a class's code source through java.io.File before libjava's
+            # InitializeEncoding has run and before UnixFileSystem's field IDs exist.
+            "--enable-native-access=" + ",".join(NATIVE_ACCESS),
             *b.jvm, *b.props,
             "--upgrade-module-path", os.pathsep.join(upgrade), "--module-path", os.pathsep.join(modules),
             "--add-modules", "ALL-SYSTEM,ALL-MODULE-PATH",

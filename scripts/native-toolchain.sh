@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src="$here/native-toolchain"
 
 GRAAL_VERSION=25.0.2
-RECIPE=4   # bump when anything below or in scripts/native-toolchain/ changes the result
+RECIPE=5   # bump when anything below or in scripts/native-toolchain/ changes the result
 MAVEN=https://repo.maven.apache.org/maven2
 # group/artifact  sha256 (the closure of org.graalvm.nativeimage:svm:25.0.2)
 JARS="

@@ -8,7 +8,9 @@ file sits in (<home>/bin/native-image). It handles: --version, -J<jvm option>, -
 -jar, a main class, -o, -D, -H:/-R: (passed on), the builder's API options (--features,
 --initialize-at-*, --link-at-build-time, -march, -O, --no-fallback, --enable-url-protocols, ...),
 --exclude-config, @argfiles, and the Args/JavaArgs of every META-INF/native-image/**/
-native-image.properties on the class path, as GraalVM's driver does.
+native-image.properties on the class path, as GraalVM's driver does, and the reachability metadata
+there (reflect-config.json, resource-config.json, ..., reachability-metadata.json), which the builder
+reads only when named.
 """
 import os
 import re
@@ -24,6 +26,16 @@ CLIBS = os.path.join(HOME, "lib", "svm", "clibraries", "linux-amd64")
 VERSION = open(os.path.join(HOME, "lib", "svm", "VERSION")).read().strip()
 # Modules that replace or extend the JDK's own (the JDK 25 image has a jdk.graal.compiler module).
 UPGRADE = ["compiler-compiler", "truffle-truffle-compiler", "sdk-collections", "sdk-word", "sdk-nativeimage"]
+# Metadata files the builder reads when named by these options (ConfigurationFiles.Options).
+CONFIG_FILES = {
+    "reflect-config.json": "ReflectionConfigurationResources",
+    "resource-config.json": "ResourceConfigurationResources",
+    "jni-config.json": "JNIConfigurationResources",
+    "proxy-config.json": "DynamicProxyConfigurationResources",
+    "serialization-config.json": "SerializationConfigurationResources",
+    "predefined-classes-config.json": "PredefinedClassesConfigurationResources",
+    "reachability-metadata.json": "ReachabilityMetadataResources",
+}
 # Builder modules that call restricted methods (System.load, the FFM API) and whose runtime
 # counterparts in the image load the JDK's built-in libraries.
 NATIVE_ACCESS = ["org.graalvm.nativeimage.builder", "org.graalvm.nativeimage.base", "org.graalvm.nativeimage.pointsto",
@@ -191,6 +203,35 @@ class Build:
                         if n.startswith("META-INF/native-image/") and n.endswith("/native-image.properties"):
                             yield entry, os.path.dirname(n), z.read(n).decode("utf-8")
 
+    def config_resources(self):
+        """-H:<Kind>ConfigurationResources=<path> for each reachability-metadata file under
+        META-INF/native-image/ on the class path (Quarkus writes reflect-config.json and friends
+        there), as GraalVM's driver does; --exclude-config keeps a file out. The builder only
+        reads the files it is told about."""
+        seen = []
+        for location, path in self.meta_inf_files():
+            kind = CONFIG_FILES.get(path.rsplit("/", 1)[-1])
+            if kind is None or path in seen or any(h.endswith("=" + path) for h in self.hosted):
+                continue
+            if any(j.search(location) and r.search("/" + path) for j, r in self.excludes):
+                continue
+            seen.append(path)
+            self.hosted += ["-H:+UnlockExperimentalVMOptions", f"-H:{kind}={path}", "-H:-UnlockExperimentalVMOptions"]
+
+    def meta_inf_files(self):
+        """(class path entry, resource path) of every file under META-INF/native-image/."""
+        for entry in self.cp:
+            if os.path.isdir(entry):
+                root = os.path.join(entry, "META-INF", "native-image")
+                for d, _, files in os.walk(root):
+                    for f in files:
+                        yield entry, os.path.relpath(os.path.join(d, f), entry).replace(os.sep, "/")
+            elif os.path.isfile(entry) and entry.endswith(".jar"):
+                with zipfile.ZipFile(entry) as z:
+                    for n in z.namelist():
+                        if n.startswith("META-INF/native-image/") and not n.endswith("/"):
+                            yield entry, n
+
     def apply_properties(self):
         for location, resdir, text in list(self.properties_files()):
             resource = "/" + resdir + "/native-image.properties"
@@ -233,6 +274,7 @@ def main(argv):
     b = Build()
     b.parse(args)
     b.apply_properties()
+    b.config_resources()
     if b.main is None:
         sys.exit("native-image (infercore toolchain): no main class (give a class name or -jar)")
     name = b.name or b.main.split(".")[-1].lower()

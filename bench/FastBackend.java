@@ -16,9 +16,9 @@ import java.nio.charset.StandardCharsets;
  * <ul>
  *   <li>{@code GET /v1/models}, {@code GET /health}, {@code GET /version};</li>
  *   <li>{@code POST /v1/chat/completions}: a fixed 8-word answer; with {@code "stream":true} an SSE
- *       stream of TOKENS chunks (role chunk first, one word per chunk, INTERVAL_MS apart, 0 = back
- *       to back), a finish chunk, then {@code data: [DONE]}. The request body is only scanned for
- *       {@code "stream":true}; the model name is not checked.</li>
+ *       stream of TOKENS chunks (role chunk first, one word per chunk, eight words in turn,
+ *       INTERVAL_MS apart, 0 = back to back), a finish chunk, then {@code data: [DONE]}. The
+ *       request body is only scanned for {@code "stream":true}; the model name is not checked.</li>
  * </ul>
  *
  * <p>Usage: {@code java -cp 'quarkus-app/lib/main/*' bench/FastBackend.java PORT MODEL TOKENS INTERVAL_MS}
@@ -45,7 +45,14 @@ public class FastBackend {
         Buffer roleChunk = Buffer.buffer(head + "{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,"
                 + "\"finish_reason\":null}]}\n\n");
         Buffer first = Buffer.buffer(head + "{\"content\":\"tok\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
-        Buffer next = Buffer.buffer(head + "{\"content\":\" tok\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+        // the words cycle, as a model's tokens vary: LiteLLM ends a stream whose chunks repeat the
+        // same content (its REPEATED_STREAMING_CHUNK_LIMIT, 100), which a real model never sends
+        String[] words = {" alpha", " bravo", " charlie", " delta", " echo", " foxtrot", " golf", " hotel"};
+        Buffer[] next = new Buffer[words.length];
+        for (int w = 0; w < words.length; w++) {
+            next[w] = Buffer.buffer(head + "{\"content\":\"" + words[w]
+                    + "\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+        }
         Buffer finish = Buffer.buffer(head + "{},\"logprobs\":null,\"finish_reason\":\"length\",\"stop_reason\":null}],"
                 + "\"usage\":{\"prompt_tokens\":4,\"total_tokens\":" + (tokens + 4) + ",\"completion_tokens\":" + tokens
                 + "}}\n\ndata: [DONE]\n\n");
@@ -89,7 +96,7 @@ public class FastBackend {
         res.setStatusCode(status).putHeader("content-type", "application/json").end(body);
     }
 
-    static void stream(Vertx vertx, HttpServerRequest req, Buffer role, Buffer first, Buffer next, Buffer finish,
+    static void stream(Vertx vertx, HttpServerRequest req, Buffer role, Buffer first, Buffer[] next, Buffer finish,
             int tokens, long intervalMs) {
         HttpServerResponse res = req.response();
         res.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8")
@@ -97,7 +104,7 @@ public class FastBackend {
         res.write(role);
         if (intervalMs <= 0) {
             for (int i = 0; i < tokens; i++) {
-                res.write(i == 0 ? first : next);
+                res.write(i == 0 ? first : next[i % next.length]);
             }
             res.end(finish);
             return;
@@ -109,7 +116,7 @@ public class FastBackend {
                 vertx.cancelTimer(id);
                 return;
             }
-            res.write(sent[0] == 0 ? first : next);
+            res.write(sent[0] == 0 ? first : next[sent[0] % next.length]);
             if (++sent[0] == tokens) {
                 vertx.cancelTimer(id);
                 res.end(finish);

@@ -3,7 +3,10 @@
 
 Usage: report.py RESULTS_DIR key=value...   (the key=values describe the run: machine, versions,
 parameters; they go into the JSON under "run"). Added latency = a target's percentile minus the
-direct percentile at the same rate; a missing result is null, never a guess.
+direct percentile at the same rate; a missing result is null, never a guess. The peers (run key
+"peers": the gateways a user would pick instead) get the same rows as nginx, and each infercore
+route gets its ratios against every peer and nginx ("vs"): added p50 and p99 over the other's
+(the other's floored at FLOOR_MS, loopback noise), saturation and streamed tokens/s over the other's.
 """
 import json
 import os
@@ -19,9 +22,16 @@ for k in ("load_delay_s", "load1_start", "load1_end", "gateway_rss_after_load_mb
         run[k] = float(run[k])
     except (KeyError, ValueError):
         run[k] = None
-TARGETS = ["direct", "nginx", "infercore_api", "infercore_v1"]
+PEERS = (run.get("peers") or "").split()
+run["peers"] = PEERS
+run["peers_running"] = (run.get("peers_running") or "").split()
+run["peer_versions"] = dict(kv.split("=", 1) for kv in (run.get("peer_versions") or "").split())
+run["peer_rss_after_load_mb"] = {k: (float(v) if v.replace(".", "", 1).isdigit() else None) for k, v in
+                                 (kv.split("=", 1) for kv in (run.get("peer_rss_after_load_mb") or "").split())}
 GATEWAYS = ["infercore_api", "infercore_v1"]
-NGINX_FLOOR_MS = 0.05
+TARGETS = ["direct", "nginx"] + PEERS + GATEWAYS
+OTHERS = ["nginx"] + PEERS  # what infercore is compared with
+NGINX_FLOOR_MS = FLOOR_MS = 0.05
 
 
 def load(name):
@@ -57,6 +67,15 @@ def ge(v, limit):
     return None if v is None else v >= limit
 
 
+def floored(v):
+    return None if v is None else max(v, FLOOR_MS)
+
+
+def at_most(a, b):
+    """a <= b, or None when either is missing."""
+    return None if a is None or b is None else a <= b
+
+
 out = {"run": run, "chat": {}, "saturation": {}, "streaming": {}, "startup": {}, "launch": {}, "embedded": None}
 rates = sorted({int(f.split("_")[1]) for f in os.listdir(R) if f.startswith("rate_")})
 for rate in rates:
@@ -66,7 +85,7 @@ for rate in rates:
     for t in TARGETS:
         x = res[t] or {}
         entry[t] = {"p50_ms": x.get("p50_ms"), "p99_ms": x.get("p99_ms"), "achieved_rps": x.get("achieved_rps"),
-                    "errors": x.get("errors")}
+                    "errors": x.get("errors"), "timed_out": x.get("timed_out")}
         if t != "direct":
             entry[t]["added_p50_ms"] = sub(x.get("p50_ms"), d.get("p50_ms"))
             entry[t]["added_p99_ms"] = sub(x.get("p99_ms"), d.get("p99_ms"))
@@ -74,11 +93,17 @@ for rate in rates:
     # it is floored at NGINX_FLOOR_MS so that the ratio means something.
     ng = entry["nginx"]["added_p50_ms"]
     ng = None if ng is None else max(ng, NGINX_FLOOR_MS)
+    for t in PEERS + GATEWAYS:
+        entry[t]["added_p50_vs_nginx"] = div(entry[t]["added_p50_ms"], ng)
     for g in GATEWAYS:
-        entry[g]["added_p50_vs_nginx"] = div(entry[g]["added_p50_ms"], ng)
-        entry[g]["target_p50_met"] = le(entry[g]["added_p50_vs_nginx"], 1.5)
+        e = entry[g]
+        e["target_p50_met"] = le(e["added_p50_vs_nginx"], 1.5)
         if rate == 2000:
-            entry[g]["target_p99_met"] = le(entry[g]["added_p99_ms"], 2.0)
+            e["target_p99_met"] = le(e["added_p99_ms"], 2.0)
+        e["vs"] = {o: {"added_p50_ratio": div(e["added_p50_ms"], floored(entry[o]["added_p50_ms"])),
+                       "added_p99_ratio": div(e["added_p99_ms"], floored(entry[o]["added_p99_ms"])),
+                       "ahead_p50": at_most(e["added_p50_ms"], entry[o]["added_p50_ms"]),
+                       "ahead_p99": at_most(e["added_p99_ms"], entry[o]["added_p99_ms"])} for o in OTHERS}
     out["chat"][str(rate)] = entry
 
 sat = {t: load(f"sat_{t}.json") or {} for t in TARGETS}
@@ -88,6 +113,7 @@ for t in TARGETS:
 for g in GATEWAYS:
     out["saturation"][g]["vs_nginx"] = div(sat[g].get("rps"), sat["nginx"].get("rps"))
     out["saturation"][g]["target_met"] = ge(out["saturation"][g]["vs_nginx"], 0.5)
+    out["saturation"][g]["vs"] = {o: div(sat[g].get("rps"), sat[o].get("rps")) for o in OTHERS}
 
 sse = {t: load(f"sse_{t}.json") or {} for t in TARGETS}
 for t in TARGETS:
@@ -99,6 +125,8 @@ for t in TARGETS:
     if t in GATEWAYS:
         e["target_met"] = (None if e["tok_s_vs_direct"] is None or e["added_gap_p99_ms"] is None
                            else e["tok_s_vs_direct"] >= 0.9 and e["added_gap_p99_ms"] <= 1.0)
+        e["vs"] = {o: {"tok_s_ratio": div(e["tok_s"], sse[o].get("tok_s")),
+                       "gap_p99_minus_ms": sub(e["gap_p99_ms"], sse[o].get("gap_p99_ms"))} for o in OTHERS}
     out["streaming"][t] = e
 
 st = lines("startup.txt")
@@ -150,21 +178,25 @@ def ok(v):
 
 print(f"\ninfercore benchmark  ({run.get('cores')} cores, {run.get('cpu')}, {run.get('jdk')}, "
       f"load1 {run['load1_start']} -> {run['load1_end']}, {'quick' if run.get('quick') else 'full'})")
-print("\nNon-streaming chat, latency ms (added = minus direct)")
-print(f"{'rate':>6} {'target':<14} {'p50':>7} {'p99':>7} {'+p50':>7} {'+p99':>7} {'+p50/nginx':>10}  target")
+if PEERS:
+    print("peers: " + ", ".join(f"{p} {run['peer_versions'].get(p, '(not available)')}" for p in PEERS))
+print("\nNon-streaming chat, latency ms (added = minus direct); achieved req/s and errors")
+print(f"{'rate':>6} {'target':<14} {'p50':>8} {'p99':>8} {'+p50':>8} {'+p99':>8} {'+p50/nginx':>10} {'req/s':>7} {'err':>6}"
+      "  target")
 for rate, entry in out["chat"].items():
     for t in TARGETS:
         e = entry[t]
         tgt = ""
         if t in GATEWAYS:
             tgt = ok(e.get("target_p50_met")) + (" / p99 " + ok(e.get("target_p99_met")) if "target_p99_met" in e else "")
-        print(f"{rate:>6} {t:<14} {f(e['p50_ms'], '{:.3f}'):>7} {f(e['p99_ms'], '{:.3f}'):>7} "
-              f"{f(e.get('added_p50_ms'), '{:.3f}'):>7} {f(e.get('added_p99_ms'), '{:.3f}'):>7} "
-              f"{f(e.get('added_p50_vs_nginx')):>10}  {tgt}")
+        print(f"{rate:>6} {t:<14} {f(e['p50_ms'], '{:.3f}'):>8} {f(e['p99_ms'], '{:.3f}'):>8} "
+              f"{f(e.get('added_p50_ms'), '{:.3f}'):>8} {f(e.get('added_p99_ms'), '{:.3f}'):>8} "
+              f"{f(e.get('added_p50_vs_nginx')):>10} {f(e.get('achieved_rps'), '{:.0f}'):>7} "
+              f"{f(e.get('errors'), '{:d}'):>6}  {tgt}")
 print(f"\nSaturation ({run.get('sat_conns')} connections)")
 for t in TARGETS:
     e = out["saturation"][t]
-    print(f"  {t:<14} {f(e['rps'], '{:.0f}'):>7} req/s  p50 {f(e['p50_ms'], '{:.2f}')} ms"
+    print(f"  {t:<14} {f(e['rps'], '{:.0f}'):>7} req/s  p50 {f(e['p50_ms'], '{:.2f}')} ms  errors {f(e['errors'], '{:d}')}"
           + (f"  {f(e['vs_nginx'])}x nginx  {ok(e['target_met'])}" if t in GATEWAYS else ""))
 print(f"\nStreaming ({run.get('streams')} streams x {run.get('stream_tokens')} tokens, {run.get('token_ms')} ms apart)")
 for t in TARGETS:
@@ -172,6 +204,18 @@ for t in TARGETS:
     print(f"  {t:<14} {f(e['tok_s'], '{:.0f}'):>7} tok/s  gap p50 {f(e['gap_p50_ms'])} p99 {f(e['gap_p99_ms'])} ms"
           + (f"  {f(e['tok_s_vs_direct'])}x direct, +p99 {f(e['added_gap_p99_ms'])} ms" if t != "direct" else "")
           + (f"  {ok(e['target_met'])}" if t in GATEWAYS else ""))
+if PEERS:
+    print("\ninfercore against each peer and nginx: added p50 and p99 as a multiple of the other's"
+          " (<= 1 is ahead), saturation and streamed tok/s as a multiple of the other's (>= 1 is ahead)")
+    rates_ = list(out["chat"])
+    head = "".join(f" {'+p50 @' + r:>10} {'+p99 @' + r:>10}" for r in rates_)
+    print(f"  {'route':<14} {'vs':<10}{head} {'sat':>7} {'tok/s':>7}")
+    for g in GATEWAYS:
+        for o in OTHERS:
+            cells = "".join(f" {f(out['chat'][r][g]['vs'][o]['added_p50_ratio']):>10}"
+                            f" {f(out['chat'][r][g]['vs'][o]['added_p99_ratio']):>10}" for r in rates_)
+            print(f"  {g:<14} {o:<10}{cells} {f(out['saturation'][g]['vs'][o]):>7}"
+                  f" {f(out['streaming'][g]['vs'][o]['tok_s_ratio']):>7}")
 s = out["startup"]
 if s:
     print(f"\nStart-up to ready {f(s['ready_ms'], '{:.0f}')} ms {ok(s['target_ready_met'])}, idle RSS "

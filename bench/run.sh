@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The benchmark harness (docs/BENCHMARKS.md): infercore against nginx and a direct backend, the
-# embedded engine against java-llama.cpp, start-up, idle RSS and launch overhead, in one run.
-# Builds nothing: uses the packaged service (./mvnw -B package -DskipTests first). Starts every
-# process it needs on 127.0.0.1, stops them all on exit, prints a table and, as its last line,
-# one JSON object with every figure.
+# The benchmark harness (docs/BENCHMARKS.md): infercore against nginx, a direct backend and the
+# gateways a user would pick instead (peers: the LiteLLM proxy, crabllm), the embedded engine
+# against java-llama.cpp, start-up, idle RSS and launch overhead, in one run. Does not build
+# infercore: uses the packaged service (./mvnw -B package -DskipTests first); installs or builds
+# the peers on first use (bench/peers/*.sh, cached). Starts every process it needs on 127.0.0.1,
+# stops them all on exit, prints a table and, as its last line, one JSON object with every figure.
 #
-#   bench/run.sh [--quick] [--jar PATH/quarkus-run.jar] [--gguf MODEL.gguf] [--keep DIR]
+#   bench/run.sh [--quick] [--peers all|none|litellm,crabllm] [--jar PATH/quarkus-run.jar]
+#                [--gguf MODEL.gguf] [--keep DIR]
 #
-# INFERCORE_JAR and BENCH_GGUF set the same as --jar and --gguf. --quick: shorter runs (under
-# 3 minutes), same scenarios. --keep DIR: keep the raw results and logs there.
+# INFERCORE_JAR and BENCH_GGUF set the same as --jar and --gguf. --quick: shorter runs (3 minutes,
+# about 5 with the peers on a quiet machine), same scenarios. --peers none: nginx and direct
+# only, as before the peers (BENCH_PEERS sets the same). --keep DIR: keep the raw results and logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -17,13 +20,15 @@ QUICK=0
 JAR=${INFERCORE_JAR:-target/quarkus-app/quarkus-run.jar}
 GGUF=${BENCH_GGUF:-src/test/resources/models/stories260K.gguf}
 KEEP=""
+PEERS=${BENCH_PEERS:-all}
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
     --jar) JAR=$2; shift ;;
     --gguf) GGUF=$2; shift ;;
     --keep) KEEP=$2; shift ;;
-    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+    --peers) PEERS=$2; shift ;;
+    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -31,9 +36,22 @@ done
 
 if [ "$QUICK" = 1 ]; then
   SECS=3; WARM=1; JIT_WARM=8; SAT_CONNS=32; EMB_ROUNDS=3; EMB_TOKENS=200; STARTS=1; LAUNCHES=2; IDLE=3
+  DRAIN_S=15; SSE_TIMEOUT_S=45
 else
   SECS=15; WARM=3; JIT_WARM=20; SAT_CONNS=64; EMB_ROUNDS=9; EMB_TOKENS=400; STARTS=3; LAUNCHES=5; IDLE=10
+  DRAIN_S=30; SSE_TIMEOUT_S=120
 fi
+# A target that cannot keep up is cut off, not waited for: answers still missing DRAIN_S after a
+# fixed-rate run's last request was due, and streams still open after SSE_TIMEOUT_S (a stream
+# lasts 5 s at nominal speed), count as errors; the row shows them and the achieved rate.
+case "$PEERS" in
+  all) PEERS="litellm crabllm" ;;
+  none) PEERS="" ;;
+  *) PEERS=${PEERS//,/ } ;;
+esac
+for p in $PEERS; do
+  [ -f "bench/peers/$p.sh" ] || { echo "unknown peer: $p (all, none, or a list of: litellm crabllm)" >&2; exit 2; }
+done
 RATES="500 2000"
 STREAMS=100; STREAM_TOKENS=500; TOKEN_MS=${BENCH_TOKEN_MS:-10}
 LOAD_DELAY=1.0   # the fake vLLM's load time in the launch-overhead scenario, seconds
@@ -57,15 +75,28 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 APP=$(cd "$(dirname "$JAR")" && pwd)
 JAR="$APP/$(basename "$JAR")"
 
+# ---- the peers: installed or built on first use, cached; one that cannot be had gets null rows ----
+declare -A PEER_BIN PEER_VERSION
+for p in $PEERS; do
+  if out=$(bash "bench/peers/$p.sh" | tail -n1) && [ -n "$out" ]; then
+    PEER_BIN[$p]=${out% *}; PEER_VERSION[$p]=${out##* }
+  else
+    echo "peer $p not available (see above): its rows stay empty" >&2
+  fi
+done
+
 # ---- everything started is stopped on exit ----
 WORK=$(mktemp -d /tmp/infercore-bench.XXXXXX)
 PIDS=()
+GROUPS_STARTED=()   # process groups started with setsid (a peer with worker processes)
 cleanup() {
+  for pg in "${GROUPS_STARTED[@]}"; do kill -- "-$pg" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   done
+  for pg in "${GROUPS_STARTED[@]}"; do kill -9 -- "-$pg" 2>/dev/null || true; done
   [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true
   if [ -n "$KEEP" ]; then mkdir -p "$KEEP" && cp -r "$WORK"/. "$KEEP"/; fi
   rm -rf "$WORK"
@@ -101,9 +132,46 @@ PIDS+=($!); NGINX_PID=$!
 infercore "$WORK/gateway.log" -Dquarkus.http.port="$SPORT" -Dinfercore.vllm.base_url="http://127.0.0.1:$BPORT" \
   -Dinfercore.embedded.enabled=false
 GATEWAY_PID=$SVC_PID
+declare -A PEER_PORT PEER_PID PEER_HEALTH
+for p in "${!PEER_BIN[@]}"; do
+  PEER_PORT[$p]=$(free_port); mkdir -p "$WORK/$p"
+  case $p in
+    litellm)
+      sed -e "s|@BACKEND_PORT@|$BPORT|g" -e "s|@MODEL@|$MODEL|g" bench/peers/litellm-config.yaml.template \
+        >"$WORK/litellm/config.yaml"
+      # no database, no remote model-cost map, no admin UI or docs, errors only; a worker per core
+      # (under gunicorn: with uvicorn's own worker manager its workers kept restarting here)
+      # in its own process group (setsid), so that its workers are stopped with it
+      setsid env -C "$WORK/litellm" -u DATABASE_URL -u LITELLM_MASTER_KEY LITELLM_LOCAL_MODEL_COST_MAP=True \
+        LITELLM_LOG=ERROR DISABLE_ADMIN_UI=True NO_DOCS=True NO_REDOC=True \
+        "${PEER_BIN[$p]}" --config "$WORK/litellm/config.yaml" --host 127.0.0.1 --port "${PEER_PORT[$p]}" \
+        --num_workers "$(nproc)" --run_gunicorn --telemetry False >"$WORK/litellm/litellm.log" 2>&1 &
+      PEER_PID[$p]=$!; GROUPS_STARTED+=("${PEER_PID[$p]}")
+      PEER_HEALTH[$p]=/health/liveliness ;;
+    crabllm)
+      sed -e "s|@PORT@|${PEER_PORT[$p]}|g" -e "s|@BACKEND_PORT@|$BPORT|g" -e "s|@MODEL@|$MODEL|g" \
+        bench/peers/crabllm.toml.template >"$WORK/crabllm/crabllm.toml"
+      RUST_LOG=warn "${PEER_BIN[$p]}" serve --config "$WORK/crabllm/crabllm.toml" >"$WORK/crabllm/crabllm.log" 2>&1 &
+      PEER_PID[$p]=$!; PIDS+=("${PEER_PID[$p]}")
+      PEER_HEALTH[$p]=/health ;;
+  esac
+done
 wait_http "http://127.0.0.1:$BPORT/health" "$BACKEND_PID" 60
 wait_http "http://127.0.0.1:$NPORT/health" "$NGINX_PID" 30
 wait_http "http://127.0.0.1:$SPORT/q/health/ready" "$GATEWAY_PID" 60
+RUNNING_PEERS=""
+for p in $PEERS; do
+  [ -n "${PEER_PID[$p]:-}" ] || continue
+  # a Python proxy imports for a while (tens of seconds on a loaded machine)
+  if wait_http "http://127.0.0.1:${PEER_PORT[$p]}${PEER_HEALTH[$p]}" "${PEER_PID[$p]}" 300 \
+      && curl -sf -o /dev/null -H 'Content-Type: application/json' \
+        -d "{\"model\":\"$MODEL\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" \
+        "http://127.0.0.1:${PEER_PORT[$p]}/v1/chat/completions"; then
+    RUNNING_PEERS="$RUNNING_PEERS $p"
+  else
+    echo "peer $p did not start or did not answer a chat (log: $WORK/$p/): its rows stay empty" >&2
+  fi
+done
 
 MSG='"messages":[{"role":"user","content":"Say hello"}],"max_tokens":8'
 declare -A URL BODY
@@ -112,8 +180,12 @@ URL[nginx]="http://127.0.0.1:$NPORT/v1/chat/completions";   BODY[nginx]="{\"mode
 URL[infercore_v1]="http://127.0.0.1:$SPORT/v1/chat/completions"; BODY[infercore_v1]="{\"model\":\"$MODEL\",$MSG"
 URL[infercore_api]="http://127.0.0.1:$SPORT/api/v1/llm/chat"
 BODY[infercore_api]="{\"engine_type\":\"vllm\",\"model_name\":\"$MODEL\",$MSG"
-TARGETS="direct nginx infercore_api infercore_v1"
-load() { "$JAVA" -Xms256m -cp "$CP" -Dwarmup.seconds="$WARM" LoadClient "$@"; }
+for p in $RUNNING_PEERS; do
+  URL[$p]="http://127.0.0.1:${PEER_PORT[$p]}/v1/chat/completions"; BODY[$p]="{\"model\":\"$MODEL\",$MSG"
+done
+TARGETS="direct nginx$RUNNING_PEERS infercore_api infercore_v1"
+load() { "$JAVA" -Xms256m -cp "$CP" -Dwarmup.seconds="$WARM" -Ddrain.grace.ms="$((DRAIN_S * 1000))" \
+  -Dsse.timeout.seconds="$SSE_TIMEOUT_S" LoadClient "$@"; }
 
 # A freshly started JVM serves its first tens of thousands of requests interpreted or half-compiled
 # (on 2 cores, saturation throughput triples over the first ~15 s). Figures are for a warm service:
@@ -136,6 +208,12 @@ for t in $TARGETS; do
   load sse "${URL[$t]}" "${BODY[$t]},\"stream\":true}" "$STREAMS" >"$R/sse_$t.json"
 done
 GATEWAY_RSS_LOADED=$(rss_mb "$GATEWAY_PID")
+PEER_RSS=""
+for p in $RUNNING_PEERS; do  # the peer's whole process group (LiteLLM's workers included)
+  PEER_RSS="$PEER_RSS $p=$(group_rss_mb "${PEER_PID[$p]}" || echo null)"
+  if [ "$p" = litellm ]; then kill -- "-${PEER_PID[$p]}" 2>/dev/null || true; fi
+  stop_pid "${PEER_PID[$p]}"
+done
 stop_pid "$GATEWAY_PID"; stop_pid "$NGINX_PID"; stop_pid "$BACKEND_PID"
 
 # ---- start-up and idle RSS (no model), then launch overhead on the same process ----
@@ -216,4 +294,6 @@ python3 bench/report.py "$R" quick="$QUICK" secs="$SECS" sat_conns="$SAT_CONNS" 
   jdk="$("$JAVA" -version 2>&1 | head -n1 | sed 's/"//g')" nginx="$("$NGINX" -v 2>&1 | sed 's/.*nginx\///')" \
   vertx="$(ls "$APP/lib/main" | sed -n 's/^io\.vertx\.vertx-core-\(.*\)\.jar$/\1/p')" \
   cpu="$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')" cores="$(nproc)" \
-  gguf="$(basename "$GGUF")"
+  gguf="$(basename "$GGUF")" peers="$PEERS" peers_running="${RUNNING_PEERS# }" \
+  peer_versions="$(for p in "${!PEER_VERSION[@]}"; do printf '%s=%s ' "$p" "${PEER_VERSION[$p]}"; done)" \
+  peer_rss_after_load_mb="${PEER_RSS# }"

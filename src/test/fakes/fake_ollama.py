@@ -14,7 +14,9 @@ GET /api/version, GET|HEAD / ("Ollama is running"), and /v1/models /v1/chat/comp
 Errors: 400 "missing request body" / "model is required" / Go-style JSON errors, 404 "model 'x' not
 found", 400 '"x" does not support generate' (embedding models = names containing "embed"),
 400 '"x" does not support thinking' (names containing "nothink"). `think` -> `thinking` field
-(/v1: reasoning_effort -> `reasoning`). /api/chat `tools` -> message.tool_calls (see tool_calls()). `format` "json" or a schema -> JSON text content.
+(/v1: reasoning_effort -> `reasoning`). `logprobs: true` (+ `top_logprobs` k) -> a `logprobs` array
+per content line as Ollama 0.17.4 writes it (transcripts/ollama-0.17.4/; none on the streamed done
+line, all of them on the stream:false answer). /api/chat `tools` -> message.tool_calls (see tool_calls()). `format` "json" or a schema -> JSON text content.
 keep_alive (Go duration, seconds, negative = forever, 0 = unload after the request) drives /api/ps.
 Context: num_ctx (options) > --fake-max-model-len > OLLAMA_CONTEXT_LENGTH > 4096; longer prompts
 are truncated with a WARN log like the real server, or rejected with 400 "the input length exceeds
@@ -39,6 +41,7 @@ from fakeengine.httpbase import ApiError  # noqa: E402
 from fakeengine.knobs import add_knob_arguments  # noqa: E402
 from fakeengine.ollama_models import (FOREVER, go_duration, model_record, normalize, now_iso,  # noqa: E402
                                       parse_keep_alive)
+from fakeengine.logprobs import ollama_entries  # noqa: E402
 from fakeengine.openai_compat import OpenAIRoutes  # noqa: E402
 from fakeengine.tools import plan_calls, validate_tools  # noqa: E402
 from fakeengine.textgen import (EMBED_DIM, chat_key, chat_prompt_tokens, count_tokens, embed,  # noqa: E402
@@ -264,6 +267,14 @@ class OllamaApp(OpenAIRoutes, EngineApp):
         pieces, gen_started = gen.pieces, time.monotonic()
         if calls:
             pieces = [None]  # one step: the chunk carrying every call
+        top = body.get("top_logprobs") or 0
+        want_logprobs = body.get("logprobs") is True
+        contents = [] if calls else [p.text for p in pieces if p.kind == "content"]
+        positions = {}  # piece index -> token position among the content pieces
+        if not calls:
+            for i, p in enumerate(pieces):
+                if p.kind == "content":
+                    positions[i] = len(positions)
 
         def final(text, reasoning):
             reply = self._piece_chunk(name, chat, "content", text, reasoning, done=True)
@@ -273,6 +284,8 @@ class OllamaApp(OpenAIRoutes, EngineApp):
             if not chat:
                 reply["context"] = [word_token_id(w) for w in key.split()] + gen.output_ids
             reply.update(self.metrics(started, cold, prompt_tokens, gen.completion_tokens, gen_started))
+            if want_logprobs and body.get("stream", True) is False and contents:
+                reply["logprobs"] = ollama_entries(contents, 0, top)
             return reply
 
         if body.get("stream", True) is False:
@@ -286,7 +299,10 @@ class OllamaApp(OpenAIRoutes, EngineApp):
                     reply = self._piece_chunk(name, chat, "content", "")
                     reply["message"]["tool_calls"] = calls
                     return reply
-                return self._piece_chunk(name, chat, pieces[i].kind, pieces[i].text)
+                reply = self._piece_chunk(name, chat, pieces[i].kind, pieces[i].text)
+                if want_logprobs and i in positions:
+                    reply["logprobs"] = ollama_entries([pieces[i].text], positions[i], top)
+                return reply
             outcome = h.pace_tokens(len(pieces), lambda i: stream.ndjson(chunk(i)))
             stream.ndjson({"error": self.fail_message(h.failed_at)} if outcome == "failed" else final("", ""))
             return outcome

@@ -9,6 +9,7 @@ the finish chunk with `data: {"error": {...}}` followed by `data: [DONE]`.
 import time
 import uuid
 
+from . import logprobs as token_logprobs
 from . import tools as tool_calls
 from .httpbase import ApiError
 from .textgen import (Piece, chat_key, chat_prompt_tokens, count_tokens, embed, embed_base64,
@@ -157,6 +158,7 @@ class OpenAIRoutes:
         self.oa_check_context(prompt_tokens, max_tokens, explicit is not None)
         think, inline = self.oa_thinking(body) if chat else (False, False)
         schema, choice = self.oa_constraint(body)
+        top_logprobs = token_logprobs.requested(body, chat)
         gen = generate(key, max_tokens, stop=body.get("stop"), ignore_eos=bool(body.get("ignore_eos")),
                        think=think, schema=schema, choice=choice)
         if calls:
@@ -172,7 +174,8 @@ class OpenAIRoutes:
         self.stats.add("prompt_tokens", prompt_tokens)
         self.stats.add("completion_tokens", gen.completion_tokens)
         ctx = {"id": ("chatcmpl-" if chat else "cmpl-") + uuid.uuid4().hex, "created": int(time.time()),
-               "model": model, "chat": chat, "gen": gen, "pieces": pieces, "usage": usage, "calls": calls}
+               "model": model, "chat": chat, "gen": gen, "pieces": pieces, "usage": usage, "calls": calls,
+               "top_logprobs": top_logprobs}
         rid = body.get("rid") if isinstance(body.get("rid"), str) else ctx["id"]
         ctx["abort"] = self.oa_abort_event(rid)
         try:
@@ -205,6 +208,11 @@ class OpenAIRoutes:
                       "logprobs": None, "finish_reason": finish}
         else:
             choice = {"index": 0, "text": content, "logprobs": None, "finish_reason": finish}
+        top = ctx.get("top_logprobs")
+        if top is not None and not calls:
+            texts = [p.text for p in pieces if p.kind == "content"]
+            choice["logprobs"] = token_logprobs.chat_entries(texts, 0, top) if ctx["chat"] \
+                else token_logprobs.completion_entries(texts, 0, 0, top)
         choice.update(self.oa_choice_extras(gen, finish))
         h.send_json(200, {"id": ctx["id"], "object": "chat.completion" if ctx["chat"] else "text_completion",
                           "created": ctx["created"], "model": ctx["model"], "choices": [choice],
@@ -215,13 +223,27 @@ class OpenAIRoutes:
         base = {"id": ctx["id"], "object": "chat.completion.chunk" if chat else "text_completion",
                 "created": ctx["created"], "model": ctx["model"], **self.oa_top_extras}
 
+        top = ctx.get("top_logprobs")
+        position = {"token": 0, "offset": 0}
+
+        def logprobs_of(text, kind):
+            # per content token, as vLLM does; reasoning tokens are not numbered here
+            if top is None or kind != "content" or not text:
+                return None
+            entries = token_logprobs.chat_entries([text], position["token"], top) if chat \
+                else token_logprobs.completion_entries([text], position["token"], position["offset"], top)
+            position["token"] += 1
+            position["offset"] += len(text)
+            return entries
+
         def chunk(text=None, kind="content", finish=None, extras=None, role=False):
             if chat:
                 delta = {"role": "assistant", "content": ""} if role else \
                     {(self.oa_reasoning_field if kind == "reasoning" else "content"): text}
-                choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+                choice = {"index": 0, "delta": delta, "logprobs": None if role else logprobs_of(text, kind),
+                          "finish_reason": finish}
             else:
-                choice = {"index": 0, "text": text, "logprobs": None, "finish_reason": finish}
+                choice = {"index": 0, "text": text, "logprobs": logprobs_of(text, kind), "finish_reason": finish}
             choice.update(extras or {})
             return {**base, "choices": [choice]}
 

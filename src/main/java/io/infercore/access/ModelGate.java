@@ -1,7 +1,7 @@
 package io.infercore.access;
 
 import io.infercore.config.InfercoreConfig;
-import io.infercore.engine.llamacpp.LlamaCppEngine;
+import io.infercore.engine.EngineRegistry;
 import io.infercore.inference.Target;
 import io.infercore.supervisor.RunView;
 import io.infercore.supervisor.Supervisor;
@@ -24,6 +24,8 @@ public class ModelGate {
 
     @Inject
     InfercoreConfig config;
+    @Inject
+    EngineRegistry engines;
     @Inject
     Supervisor supervisor;
 
@@ -92,10 +94,10 @@ public class ModelGate {
                 engine = engine == null ? config.defaultEngine() : engine;
             } else if (engine == null) {
                 model = config.defaultEmbeddingModel();
-                engine = LlamaCppEngine.TYPE;
+                engine = engines.inProcessType(config.defaultEngine());
             }
         } else if (engine == null && (model.equals(config.defaultModelName()) || model.equals(config.defaultEmbeddingModel()))) {
-            engine = LlamaCppEngine.TYPE;
+            engine = engines.inProcessType(config.defaultEngine());
         }
         if (!key.allows(engine, model)) {
             throw AccessDenied.model(key.name(), model == null ? engine + "'s default model" : model, param);

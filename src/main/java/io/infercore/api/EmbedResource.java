@@ -42,7 +42,7 @@ public class EmbedResource {
     @APIResponse(responseCode = "503", description = "Engine unavailable or busy")
     public Multi<String> embed(EmbedBody body, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
-        EmbedBody b = LlmResource.require(body);
+        EmbedBody b = Replies.requireBody(body);
         gate.embedding(request, b.target(), "model_name");
         return replies.json(id, inference.embed(b.target(), b.input(), RequestProbe.of(request)).map(EmbedData::of));
     }

@@ -1,7 +1,6 @@
 package io.infercore.api;
 
 import io.infercore.access.ModelGate;
-import io.infercore.error.InfercoreException;
 import io.infercore.inference.InferenceService;
 import io.infercore.metrics.RequestProbe;
 import io.smallrye.mutiny.Multi;
@@ -47,7 +46,7 @@ public class LlmResource {
     @APIResponse(responseCode = "503", description = "Engine unavailable or busy")
     public Multi<String> generate(GenerateBody body, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
-        GenerateBody b = require(body);
+        GenerateBody b = Replies.requireBody(body);
         gate.generation(request, b.target(), "model_name");
         RequestProbe probe = RequestProbe.of(request);
         if (b.streaming()) {
@@ -66,7 +65,7 @@ public class LlmResource {
     @APIResponse(responseCode = "503", description = "Engine unavailable or busy")
     public Multi<String> chat(ChatBody body, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
-        ChatBody b = require(body);
+        ChatBody b = Replies.requireBody(body);
         gate.generation(request, b.target(), "model_name");
         RequestProbe probe = RequestProbe.of(request);
         if (b.streaming()) {
@@ -84,16 +83,9 @@ public class LlmResource {
     @APIResponse(responseCode = "400", description = "Invalid request or schema")
     public Multi<String> structured(StructuredBody body, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
-        StructuredBody b = require(body);
+        StructuredBody b = Replies.requireBody(body);
         gate.generation(request, b.target(), "model_name");
         RequestProbe probe = RequestProbe.of(request);
         return replies.json(id, inference.structured(b.target(), b.toRequest(), b.schema(), probe).map(ReplyData.Structured::of));
-    }
-
-    static <T> T require(T body) {
-        if (body == null) {
-            throw InfercoreException.invalid(null, "request body is required (a JSON object)");
-        }
-        return body;
     }
 }

@@ -45,9 +45,13 @@ public class ModelsResource {
     @Inject
     ModelCatalog catalog;
     @Inject
+    io.infercore.engine.EngineRegistry engines;
+    @Inject
     Supervisor supervisor;
     @Inject
     Replies replies;
+    @Inject
+    io.infercore.supervisor.LaunchResolver launches;
     @Inject
     ModelGate gate;
 
@@ -63,7 +67,7 @@ public class ModelsResource {
                               @QueryParam("engine") String engine, @QueryParam("model_type") String type,
                               @Context ContainerRequestContext request) {
         String a = oneOf("ability", ability, CatalogModel.ABILITIES);
-        String e = oneOf("engine", engine, CatalogReader.ENGINES);
+        String e = oneOf("engine", engine, CatalogReader.engineTypes(engines.providers()));
         String t = oneOf("model_type", type, CatalogModel.MODEL_TYPES);
         if (query != null && query.length() > MAX_QUERY) {
             throw InfercoreException.invalid("q", "q must be at most " + MAX_QUERY + " characters");
@@ -83,6 +87,21 @@ public class ModelsResource {
                     + ", not '" + value + "'");
         }
         return value;
+    }
+
+    @GET
+    @Path("/{name}/launch-options")
+    @Operation(summary = "What a start request may set for a catalog model", description = "Per size, per engine the "
+            + "model lists: whether the size runs there (ok, else why: no_hf_repo, no_ollama_name, no_gguf, "
+            + "builtin_embedding, not_launchable), the quantizations and formats it takes, the n_gpu range (null: "
+            + "the engine places layers itself), the replicas range, the enable_thinking values, the source it would "
+            + "load, the engine_args keys it takes with their kinds, and attached_to when the run would attach to a "
+            + "configured server. Built from the catalog and each engine's launcher; the web UI's launch form offers "
+            + "exactly this, and POST /start still checks every request.")
+    @APIResponse(responseCode = "200", description = "Envelope whose data maps each size to a list of engine options")
+    @APIResponse(responseCode = "404", description = "No catalog model or registration has that id")
+    public Multi<String> launchOptions(@PathParam("name") String name, @Context ContainerRequestContext request) {
+        return replies.json(RequestIds.of(request), Uni.createFrom().item(() -> launches.options(name)));
     }
 
     @GET
@@ -140,7 +159,7 @@ public class ModelsResource {
     @APIResponse(responseCode = "409", description = "The engine already serves this model, or no GPUs are free")
     public Multi<String> start(StartBody body, @QueryParam("wait") boolean wait, @Context ContainerRequestContext request) {
         String id = RequestIds.of(request);
-        StartBody b = LlmResource.require(body);
+        StartBody b = Replies.requireBody(body);
         gate.start(request, b.engineType(), b.modelId());
         RunView started = supervisor.start(b.toRequest(), p -> { });
         Uni<RunView> reply = wait ? Uni.createFrom().completionStage(supervisor.whenStarted(started.runId()))
@@ -164,7 +183,7 @@ public class ModelsResource {
     }
 
     private Multi<String> open(String requestId, StartBody body, ContainerRequestContext request) {
-        StartBody b = LlmResource.require(body);
+        StartBody b = Replies.requireBody(body);
         gate.start(request, b.engineType(), b.modelId());
         return Multi.createFrom().emitter(emitter -> {
             Object lock = new Object();

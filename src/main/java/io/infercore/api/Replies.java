@@ -3,6 +3,7 @@ package io.infercore.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infercore.engine.StreamEvent;
+import io.infercore.error.InfercoreException;
 import io.infercore.inference.OpenStream;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -16,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Builds replies for endpoints that answer either JSON or an SSE stream from the same path,
@@ -51,6 +54,25 @@ public class Replies {
                 .map(stream -> new Reply(200, "text/event-stream", requestId, frames(requestId, stream)))
                 .onFailure().recoverWithItem(t -> failure(requestId, "/api/v1", t));
         return restMulti(reply);
+    }
+
+    /**
+     * A route's reply in another protocol's shape, computed lazily: whatever {@code work} throws or
+     * fails with before the first byte is renamed into the protocol's terms by {@code shape} and
+     * written as an HTTP error in the path's shape; the status is decided before anything is written.
+     */
+    public Multi<String> deferred(String requestId, String path, String contentType,
+                                  Supplier<Uni<? extends Multi<String>>> work, UnaryOperator<Throwable> shape) {
+        return stream(requestId, path, contentType,
+                Uni.createFrom().<Multi<String>>deferred(work).onFailure().transform(shape));
+    }
+
+    /** A missing JSON body is the caller's mistake: a 400, not a NullPointerException. */
+    public static <T> T requireBody(T body) {
+        if (body == null) {
+            throw InfercoreException.invalid(null, "request body is required (a JSON object)");
+        }
+        return body;
     }
 
     /** Any stream of pre-formatted chunks (used by other protocols' translators). */

@@ -18,31 +18,66 @@ import java.util.List;
  */
 public final class ToolFields {
 
-    private static final String TOOL_SHAPE = "{type: function, function: {name, description, parameters}}";
+    /**
+     * Where a function tool's fields sit: chat completions (and Ollama) nest them under
+     * {@code function}; OpenAI's Responses API puts them on the tool itself and requires its
+     * {@code type}.
+     */
+    public enum Shape {
+        NESTED("{type: function, function: {name, description, parameters}}", "{type: function, function: {name}}",
+                "function.", false),
+        FLAT("{type: function, name, description, parameters}", "{type: function, name}", "", true);
+
+        private final String tool;
+        private final String choice;
+        private final String prefix;
+        private final boolean typeRequired;
+
+        Shape(String tool, String choice, String prefix, boolean typeRequired) {
+            this.tool = tool;
+            this.choice = choice;
+            this.prefix = prefix;
+            this.typeRequired = typeRequired;
+        }
+
+        private JsonNode fields(JsonNode node) {
+            return prefix.isEmpty() ? node : node.path("function");
+        }
+
+        private boolean typed(JsonNode node) {
+            return "function".equals(node.path("type").asText(typeRequired ? "" : "function"));
+        }
+    }
 
     private ToolFields() {
     }
 
-    /** {@code tools}: absent, null or a list of functions. */
+    /** {@code tools} in chat completions' shape: absent, null or a list of functions. */
     public static List<ToolSpec> tools(JsonNode tools) {
+        return tools(tools, Shape.NESTED);
+    }
+
+    /** {@code tools}: absent, null or a list of functions in the given shape. */
+    public static List<ToolSpec> tools(JsonNode tools, Shape shape) {
         if (tools == null || tools.isNull()) {
             return List.of();
         }
         if (!tools.isArray()) {
-            throw InfercoreException.invalid("tools", "tools must be a list of " + TOOL_SHAPE);
+            throw InfercoreException.invalid("tools", "tools must be a list of " + shape.tool);
         }
         List<ToolSpec> specs = new ArrayList<>(tools.size());
         for (int i = 0; i < tools.size(); i++) {
             JsonNode tool = tools.get(i);
-            JsonNode function = tool.path("function");
-            if (!tool.isObject() || !"function".equals(tool.path("type").asText("function")) || !function.isObject()) {
-                throw InfercoreException.invalid("tools", "tools[" + i + "] must be " + TOOL_SHAPE
-                        + " (only function tools exist)");
+            JsonNode function = shape.fields(tool);
+            if (!tool.isObject() || !shape.typed(tool) || !function.isObject()) {
+                String type = tool.path("type").isTextual() ? ", got type '" + tool.get("type").asText() + "'" : "";
+                throw InfercoreException.invalid("tools", "tools[" + i + "] must be " + shape.tool
+                        + " (only function tools are supported by infercore" + type + ")");
             }
             JsonNode parameters = function.get("parameters");
             if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
-                throw InfercoreException.invalid("tools", "tools[" + i + "].function.parameters must be a JSON Schema "
-                        + "object");
+                throw InfercoreException.invalid("tools", "tools[" + i + "]." + shape.prefix + "parameters must be a "
+                        + "JSON Schema object");
             }
             JsonNode description = function.get("description");
             specs.add(new ToolSpec(function.path("name").isTextual() ? function.get("name").asText() : null,
@@ -52,23 +87,27 @@ public final class ToolFields {
         return specs;
     }
 
-    /** {@code tool_choice}: none, auto, required, or one named function; null when absent. */
+    /** {@code tool_choice} in chat completions' shape. */
     public static ToolChoice choice(JsonNode choice) {
+        return choice(choice, Shape.NESTED);
+    }
+
+    /** {@code tool_choice}: none, auto, required, or one named function; null when absent. */
+    public static ToolChoice choice(JsonNode choice, Shape shape) {
         if (choice == null || choice.isNull()) {
             return null;
         }
+        String expected = "tool_choice must be none, auto, required or " + shape.choice;
         if (choice.isTextual()) {
             String mode = choice.asText();
             if (!mode.equals("none") && !mode.equals("auto") && !mode.equals("required")) {
-                throw InfercoreException.invalid("tool_choice", "tool_choice must be none, auto, required or "
-                        + "{type: function, function: {name}}, got '" + mode + "'");
+                throw InfercoreException.invalid("tool_choice", expected + ", got '" + mode + "'");
             }
             return new ToolChoice(mode, null);
         }
-        JsonNode name = choice.path("function").path("name");
-        if (!choice.isObject() || !name.isTextual() || name.asText().isBlank()) {
-            throw InfercoreException.invalid("tool_choice", "tool_choice must be none, auto, required or "
-                    + "{type: function, function: {name}}");
+        JsonNode name = shape.fields(choice).path("name");
+        if (!choice.isObject() || !shape.typed(choice) || !name.isTextual() || name.asText().isBlank()) {
+            throw InfercoreException.invalid("tool_choice", expected);
         }
         return ToolChoice.function(name.asText());
     }

@@ -26,10 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class CatalogReader {
 
-    /** The engine types a catalog may name. */
-    public static final Set<String> ENGINES = Set.of("ollama", "vllm", "sglang", "llamacpp");
-    /** The engines that take tool-call / reasoning parsers. */
-    public static final Set<String> PARSER_ENGINES = Set.of("vllm", "sglang");
 
     private static final Set<String> MODEL_KEYS = Set.of("id", "name", "description", "official_url", "model_type",
             "sizes", "quantizations", "engines", "formats", "abilities", "context_length", "license", "gated",
@@ -50,26 +46,43 @@ public final class CatalogReader {
     private final String source;
     private final JsonChecks check;
     private final boolean registration;
+    /** The engine types a catalog may name. */
+    private final Set<String> engineTypes;
+    /** The engines that take tool-call / reasoning parsers. */
+    private final Set<String> parserEngines;
+    /** The engines, in the order a registration derives them from a size's sources. */
+    private final List<CatalogEngine> engines;
 
-    private CatalogReader(String source, boolean registration) {
+    private CatalogReader(String source, boolean registration, java.util.Collection<? extends CatalogEngine> engines) {
+        this.engines = engines.stream().sorted(java.util.Comparator.comparingInt(CatalogEngine::sourceRank)
+                .thenComparing(CatalogEngine::type)).map(e -> (CatalogEngine) e).toList();
+        this.engineTypes = engineTypes(engines);
+        this.parserEngines = Set.copyOf(engines.stream().filter(CatalogEngine::takesParsers).map(CatalogEngine::type).toList());
         this.source = source;
         this.check = new JsonChecks(source);
         this.registration = registration;
     }
 
     /** The models in {@code json}; {@code source} names the file in error messages. */
-    public static List<CatalogModel> read(String source, String json) {
-        return new CatalogReader(source, false).parse(json);
+    /** The engine types of {@code engines}, as a catalog's {@code engines} may name them. */
+    public static Set<String> engineTypes(java.util.Collection<? extends CatalogEngine> engines) {
+        return Set.copyOf(engines.stream().map(CatalogEngine::type).toList());
+    }
+
+    public static List<CatalogModel> read(String source, String json, java.util.Collection<? extends CatalogEngine> engines) {
+        return new CatalogReader(source, false, engines).parse(json);
     }
 
     /** A custom registration: one catalog entry at {@code $}; engines and formats default from its sources. */
-    public static CatalogModel readRegistration(String source, JsonNode entry) {
-        return new CatalogReader(source, true).model("$", entry).asRegistered();
+    public static CatalogModel readRegistration(String source, JsonNode entry,
+                                                java.util.Collection<? extends CatalogEngine> engines) {
+        return new CatalogReader(source, true, engines).model("$", entry).asRegistered();
     }
 
     /** Persisted registrations: an array of entries, each checked as {@link #readRegistration} does. */
-    public static List<CatalogModel> readRegistrations(String source, String json) {
-        CatalogReader reader = new CatalogReader(source, true);
+    public static List<CatalogModel> readRegistrations(String source, String json,
+                                                       java.util.Collection<? extends CatalogEngine> engines) {
+        CatalogReader reader = new CatalogReader(source, true, engines);
         JsonNode root = reader.tree(json);
         if (root == null || !root.isArray()) {
             throw reader.check.fail("$", "must be an array of models");
@@ -137,7 +150,7 @@ public final class CatalogReader {
         }
         List<ModelSize> sizes = sizes(path, node.get("sizes"));
         List<String> engines = check.oneOf(path + ".engines", node.get("engines"),
-                registration ? List.copyOf(allowedEngines(sizes)) : null, ENGINES, "engine");
+                registration ? List.copyOf(allowedEngines(sizes)) : null, engineTypes, "engine");
         if (registration) {
             Set<String> allowed = allowedEngines(sizes);
             for (int k = 0; k < engines.size(); k++) {
@@ -249,7 +262,7 @@ public final class CatalogReader {
         if (node == null || node.isNull()) {
             return Map.of();
         }
-        check.object(path, node, PARSER_ENGINES);
+        check.object(path, node, parserEngines);
         Map<String, CatalogModel.Parsers> parsers = new LinkedHashMap<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String engine = it.next();
@@ -274,7 +287,7 @@ public final class CatalogReader {
         if (node == null || node.isNull()) {
             return Map.of();
         }
-        check.object(path, node, ENGINES);
+        check.object(path, node, engineTypes);
         Map<String, CatalogModel.EngineOptions> options = new LinkedHashMap<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String engine = it.next();
@@ -314,21 +327,17 @@ public final class CatalogReader {
         };
     }
 
-    /** The engines a registration's sources allow: HF repo or directory → vLLM, SGLang; GGUF → llama.cpp; Ollama name → Ollama. */
-    private static Set<String> allowedEngines(List<ModelSize> sizes) {
-        Set<String> engines = new LinkedHashSet<>();
+    /** The engines a registration's sources allow, as each engine's provider judges its sources. */
+    private Set<String> allowedEngines(List<ModelSize> sizes) {
+        Set<String> allowed = new LinkedHashSet<>();
         for (ModelSize s : sizes) {
-            if (s.hfRepo() != null || (s.localPath() != null && !s.localGguf())) {
-                engines.addAll(List.of("vllm", "sglang"));
-            }
-            if (s.gguf() != null || s.localGguf()) {
-                engines.add("llamacpp");
-            }
-            if (s.ollamaName() != null) {
-                engines.add("ollama");
+            for (CatalogEngine engine : engines) {
+                if (engine.runsSource(s)) {
+                    allowed.add(engine.type());
+                }
             }
         }
-        return engines;
+        return allowed;
     }
 
     private static List<String> derivedFormats(List<ModelSize> sizes) {

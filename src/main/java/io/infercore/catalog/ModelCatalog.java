@@ -32,6 +32,8 @@ public class ModelCatalog {
 
     @Inject
     InfercoreConfig config;
+    @Inject
+    io.infercore.engine.EngineRegistry engines;
 
     private List<CatalogModel> models;
     private String source;
@@ -43,17 +45,18 @@ public class ModelCatalog {
 
     @PostConstruct
     void load() {
-        Loaded loaded = load(System.getenv("MODELS_CONFIG"), config.modelsConfig(), Path.of("models.json"));
+        Loaded loaded = load(System.getenv("MODELS_CONFIG"), config.modelsConfig(), Path.of("models.json"), engines.providers());
         models = loaded.models();
         source = loaded.source();
         registrations = new ModelRegistrations(Path.of(config.modelsDir()).toAbsolutePath().normalize(),
-                id -> models.stream().anyMatch(m -> m.id().equalsIgnoreCase(id)));
+                id -> models.stream().anyMatch(m -> m.id().equalsIgnoreCase(id)), engines.providers());
         LOG.infof("Model catalog: %d models from %s, %d custom from %s", models.size(), source,
                 registrations.all().size(), registrations.file());
     }
 
     /** The catalog per the lookup order above; {@code local} is {@code ./models.json}. */
-    public static Loaded load(String env, Optional<String> configured, Path local) {
+    public static Loaded load(String env, Optional<String> configured, Path local,
+                              java.util.Collection<? extends CatalogEngine> engines) {
         String named = env != null && !env.isBlank() ? env : configured.filter(s -> !s.isBlank()).orElse(null);
         if (named != null) {
             Path file = Path.of(named).toAbsolutePath().normalize();
@@ -61,25 +64,25 @@ public class ModelCatalog {
                 throw new CatalogException(file + ": model catalog not found (named by "
                         + (env != null && !env.isBlank() ? "MODELS_CONFIG" : "models_config") + ")");
             }
-            return fromFile(file);
+            return fromFile(file, engines);
         }
         if (Files.isRegularFile(local)) {
-            return fromFile(local.toAbsolutePath().normalize());
+            return fromFile(local.toAbsolutePath().normalize(), engines);
         }
         try (InputStream in = ModelCatalog.class.getResourceAsStream(BUILTIN)) {
             if (in == null) {
                 throw new IllegalStateException("built-in catalog " + BUILTIN + " is missing from the jar");
             }
             String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return new Loaded("built-in list", CatalogReader.read("built-in " + BUILTIN, json));
+            return new Loaded("built-in list", CatalogReader.read("built-in " + BUILTIN, json, engines));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Loaded fromFile(Path file) {
+    private static Loaded fromFile(Path file, java.util.Collection<? extends CatalogEngine> engines) {
         try {
-            return new Loaded(file.toString(), CatalogReader.read(file.toString(), Files.readString(file)));
+            return new Loaded(file.toString(), CatalogReader.read(file.toString(), Files.readString(file), engines));
         } catch (IOException e) {
             throw new CatalogException(file + ": cannot be read: " + e.getMessage());
         }

@@ -34,14 +34,17 @@ public final class ModelRegistrations {
 
     private final Path file;
     private final Predicate<String> builtin;
+    private final List<CatalogEngine> engines;
     private final Map<String, JsonNode> raw = new LinkedHashMap<>();
     private volatile List<CatalogModel> models = List.of();
 
     /**
      * @param dir     the models directory ({@code models_dir})
      * @param builtin true for ids of the built-in catalog, which a registration may not take
+     * @param engines the engines a registration may run on
      */
-    public ModelRegistrations(Path dir, Predicate<String> builtin) {
+    public ModelRegistrations(Path dir, Predicate<String> builtin, java.util.Collection<? extends CatalogEngine> engines) {
+        this.engines = List.copyOf(engines);
         this.file = dir.resolve(FILE);
         this.builtin = builtin;
         load();
@@ -61,7 +64,7 @@ public final class ModelRegistrations {
         } catch (IOException e) {
             throw new CatalogException(file + ": cannot be read: " + e.getMessage());
         }
-        List<CatalogModel> loaded = CatalogReader.readRegistrations(file.toString(), json);
+        List<CatalogModel> loaded = CatalogReader.readRegistrations(file.toString(), json, engines);
         JsonNode array;
         try {
             array = JSON.readTree(json);
@@ -97,7 +100,7 @@ public final class ModelRegistrations {
         }
         CatalogModel model;
         try {
-            model = CatalogReader.readRegistration("registration", entry);
+            model = CatalogReader.readRegistration("registration", entry, engines);
         } catch (CatalogException e) {
             throw InfercoreException.invalid(null, e.getMessage());
         }

@@ -6,7 +6,8 @@ import io.infercore.engine.EngineHealth;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.ModelInfo;
 import io.infercore.engine.SamplingParams;
-import io.infercore.engine.llamacpp.LlamaCppEngine;
+import io.infercore.engine.EngineProvider;
+import io.infercore.engine.EngineRegistry;
 import io.infercore.inference.Completion;
 import io.infercore.inference.InferenceService;
 import io.infercore.inference.Target;
@@ -55,13 +56,11 @@ public class EngineProbe {
     @Inject
     InfercoreConfig config;
     @Inject
-    LlamaCppEngine llamacpp;
+    EngineRegistry engines;
 
     public Result probe(EngineAdapter adapter) {
         String engine = adapter.type();
-        if (engine.equals(LlamaCppEngine.TYPE)) {
-            awaitDefaultModel();
-        }
+        engines.provider(engine).inProcess().ifPresent(this::awaitDefaultModel);
         long started = System.nanoTime();
         EngineHealth health;
         try {
@@ -100,7 +99,7 @@ public class EngineProbe {
     }
 
     private String modelToTry(EngineAdapter adapter) {
-        if (adapter.type().equals(config.defaultEngine()) || adapter.type().equals(LlamaCppEngine.TYPE)) {
+        if (adapter.type().equals(config.defaultEngine()) || engines.provider(adapter.type()).inProcess().isPresent()) {
             return config.defaultModelName();
         }
         List<ModelInfo> models = adapter.listModels().await().atMost(HEALTH_TIMEOUT);
@@ -108,9 +107,9 @@ public class EngineProbe {
     }
 
     /** Starts loading the default GGUF unless it is loading or loaded, and waits (bounded) for the outcome. */
-    private void awaitDefaultModel() {
+    private void awaitDefaultModel(EngineProvider.InProcess engine) {
         try {
-            llamacpp.load(config.defaultModelName(), llamacpp.defaultModelPath())
+            engine.loadDefault(config.defaultModelName())
                     .get(LOAD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             // health() reports the failure (or "loading") with its reason

@@ -129,6 +129,27 @@ public interface InfercoreConfig {
         /** The whole generation, streamed or not. */
         @WithDefault("600s")
         Duration total();
+
+        /**
+         * How many times a call is sent again after it failed before the engine answered anything
+         * (a refused or reset connection, a kept-alive connection the server had just closed). A
+         * call the engine answered, a timeout, and a stream whose first byte has arrived are never
+         * sent again.
+         */
+        @WithDefault("1")
+        int retries();
+
+        /**
+         * Consecutive calls that failed before any answer after which the engine's circuit opens:
+         * calls then fail at once with 503 (no connection attempt) for {@code breaker_open}. 0 turns
+         * the breaker off.
+         */
+        @WithDefault("5")
+        int breakerFailures();
+
+        /** How long an open circuit refuses calls before it lets one through to try the engine again. */
+        @WithDefault("2s")
+        Duration breakerOpen();
     }
 
     interface Ollama {
@@ -293,9 +314,17 @@ public interface InfercoreConfig {
         @WithDefault("lmsysorg/sglang:v0.5.4")
         String sglangImage();
 
-        /** Port the engine listens on inside its Pod; the gateway calls {@code http://<pod IP>:<port>}. */
+        /** Container image of Ollama runs ({@code ollama serve}); pinned, as Ollama's API changes between releases. */
+        @WithDefault("ollama/ollama:0.12.6")
+        String ollamaImage();
+
+        /** Port vLLM and SGLang listen on inside their Pods; the gateway calls {@code http://<pod IP>:<port>}. */
         @WithDefault("8000")
         int enginePort();
+
+        /** Port {@code ollama serve} listens on inside its Pods ({@code OLLAMA_HOST=0.0.0.0:<port>}). */
+        @WithDefault("11434")
+        int ollamaPort();
 
         /** PersistentVolumeClaim of the models volume (Hugging Face cache), shared by every run Pod. */
         @WithDefault("infercore-models")

@@ -8,6 +8,8 @@ public enum Capability {
     STRUCTURED_OUTPUT,
     /** Function calling: tool definitions passed to the engine, tool calls returned. */
     TOOLS,
+    /** Log-probabilities of the generated tokens and of their most likely alternatives. */
+    LOGPROBS,
     EMBEDDINGS,
     /** Scoring documents against a query with a reranking (cross-encoder) model. */
     RERANK,

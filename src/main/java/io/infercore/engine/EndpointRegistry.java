@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +39,8 @@ public class EndpointRegistry {
     }
 
     private final Map<String, List<Entry>> byModel = new ConcurrentHashMap<>();
+    /** Base URLs a request found dead ({@link #markDown}) and no one has registered since. */
+    private final Set<String> down = ConcurrentHashMap.newKeySet();
     private volatile int affinityChars;
     private volatile int affinitySlack;
 
@@ -66,8 +69,9 @@ public class EndpointRegistry {
         }
     }
 
-    /** Adds (or keeps) a live replica; registering the same base URL again is a no-op. */
+    /** Adds (or keeps) a live replica (back from {@link #markDown}); registering the same base URL again is a no-op. */
     public void register(String engineType, String model, String baseUrl, String runId, int replica) {
+        down.remove(baseUrl);
         List<Entry> entries = byModel.computeIfAbsent(key(engineType, model), k -> new CopyOnWriteArrayList<>());
         synchronized (entries) {
             if (entries.stream().noneMatch(e -> e.endpoint().baseUrl().equals(baseUrl))) {
@@ -91,11 +95,19 @@ public class EndpointRegistry {
 
     /**
      * Passive failover: an adapter that could not connect to the leased replica takes it out of
-     * rotation at once; the supervisor puts it back after its next successful health check.
+     * rotation at once; the supervisor puts it back when it registers it again (the process
+     * backend after its next successful health check, the Kubernetes backend once the watch shows
+     * the replica's Pod changed, see {@link #isDown}).
      */
     public void markDown(Lease lease) {
         Endpoint e = lease.endpoint();
         remove(e.engineType(), e.model(), e.baseUrl());
+        down.add(e.baseUrl());
+    }
+
+    /** Whether a request found {@code baseUrl} dead ({@link #markDown}) and no one has registered it since. */
+    public boolean isDown(String baseUrl) {
+        return down.contains(baseUrl);
     }
 
     /**

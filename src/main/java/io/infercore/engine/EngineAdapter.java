@@ -76,6 +76,14 @@ public interface EngineAdapter {
         return Optional.empty();
     }
 
+    /**
+     * Why this engine does not give {@link Capability#LOGPROBS}, for the 400 that refuses them;
+     * empty when it does, or when there is nothing more to say than that it does not.
+     */
+    default Optional<String> logprobsRefusal() {
+        return Optional.empty();
+    }
+
     default boolean supports(Capability capability) {
         return capabilities().contains(capability);
     }

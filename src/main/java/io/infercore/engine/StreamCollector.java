@@ -21,10 +21,17 @@ public final class StreamCollector {
         private StringBuilder reasoning;
         private StreamEvent.Done done;
         private final List<ToolCall> toolCalls = new ArrayList<>();
+        private List<TokenLogprob> logprobs;
 
         void add(StreamEvent event) {
             if (event instanceof StreamEvent.Delta delta) {
                 toolCalls.addAll(delta.toolCalls());
+                if (!delta.logprobs().isEmpty()) {
+                    if (logprobs == null) {
+                        logprobs = new ArrayList<>();
+                    }
+                    logprobs.addAll(delta.logprobs());
+                }
                 if (delta.text() != null) {
                     text.append(delta.text());
                 }
@@ -43,7 +50,7 @@ public final class StreamCollector {
             String finish = done == null ? "stop" : done.finishReason();
             Usage usage = done == null || done.usage() == null ? Usage.EMPTY : done.usage();
             return new GenerationResult(text.toString(), reasoning == null ? null : reasoning.toString(), finish, usage,
-                    toolCalls);
+                    toolCalls, logprobs);
         }
     }
 }

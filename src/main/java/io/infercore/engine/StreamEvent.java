@@ -8,11 +8,18 @@ public sealed interface StreamEvent {
     /**
      * New text (and/or reasoning text) since the previous event, or complete tool calls. Engines
      * stream tool-call arguments in fragments of their own choosing; adapters hand over whole
-     * calls, once each, so every client can render them in its own protocol.
+     * calls, once each, so every client can render them in its own protocol. {@code logprobs}
+     * holds the log-probabilities of the tokens of {@code text} when the request asked for them.
      */
-    record Delta(String text, String reasoning, List<ToolCall> toolCalls) implements StreamEvent {
+    record Delta(String text, String reasoning, List<ToolCall> toolCalls, List<TokenLogprob> logprobs)
+            implements StreamEvent {
         public Delta {
             toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+            logprobs = logprobs == null ? List.of() : List.copyOf(logprobs);
+        }
+
+        public Delta(String text, String reasoning, List<ToolCall> toolCalls) {
+            this(text, reasoning, toolCalls, null);
         }
 
         public Delta(String text, String reasoning) {

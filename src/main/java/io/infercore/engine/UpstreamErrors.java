@@ -2,6 +2,9 @@ package io.infercore.engine;
 
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
+import io.quarkus.arc.InstanceHandle;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -79,7 +82,7 @@ public final class UpstreamErrors {
                 || cause instanceof UnresolvedAddressException || cause instanceof java.net.UnknownHostException
                 || (cause.getMessage() != null && cause.getMessage().toLowerCase(Locale.ROOT).contains("connection refused"))) {
             return new InfercoreException(ErrorKind.ENGINE_UNAVAILABLE, engine + " is not reachable at " + baseUrl + "; "
-                    + startHint(engine), null, null);
+                    + startHint(engine), null, failure);
         }
         if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException
                 || cause instanceof SocketTimeoutException
@@ -88,7 +91,24 @@ public final class UpstreamErrors {
                     + " did not answer in time (" + cause.getMessage() + "); raise " + engine + ".timeouts if the model is slow");
         }
         return new InfercoreException(ErrorKind.UPSTREAM_ERROR, engine + " at " + baseUrl + " failed: "
-                + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+                + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), null, failure);
+    }
+
+    /**
+     * Whether {@code failure} (or what it wraps, see {@link #fromTransport}) is a refused or reset
+     * connection, or one the server closed before answering: the engine's process is gone (a Pod
+     * that died), as opposed to an engine that answered with an error or is slow.
+     */
+    public static boolean connectionLost(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = c.getMessage() == null ? "" : c.getMessage().toLowerCase(Locale.ROOT);
+            if (c instanceof ConnectException || c.getClass().getName().equals("io.vertx.core.http.HttpClosedException")
+                    || (c instanceof java.io.IOException && (m.contains("connection reset") || m.contains("connection refused")
+                    || m.contains("broken pipe")))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isContextOverflow(String lowerMessage) {
@@ -98,22 +118,29 @@ public final class UpstreamErrors {
                 || lowerMessage.contains("input length exceeds");
     }
 
+    /** The engine's own advice for getting it running ({@link EngineProvider#startHint()}). */
     public static String startHint(String engine) {
-        return switch (engine) {
-            case "ollama" -> "start it with `ollama serve` (or set ollama.base_url)";
-            case "vllm" -> "start it with `vllm serve <model>` (or set vllm.base_url, or launch it with POST /api/v1/models/start)";
-            case "sglang" -> "start it with `python -m sglang.launch_server --model-path <model>` (or set sglang.base_url)";
-            default -> "check that the engine is running";
-        };
+        return provider(engine).startHint();
     }
 
     static String missingModelHint(String engine, String model) {
-        return switch (engine) {
-            case "ollama" -> "pull it with `ollama pull " + model + "`";
-            case "vllm", "sglang" -> "the server serves only the model it was started with; see GET /v1/models on it, "
-                    + "or start one with POST /api/v1/models/start";
-            default -> "check the model name";
-        };
+        return provider(engine).missingModelHint(model);
+    }
+
+    /**
+     * The engine's provider from the running application's registry. Failures are built in static
+     * code deep inside adapters, so the registry is looked up rather than passed down; outside a
+     * container (an adapter built by hand in a unit test) the defaults of {@link EngineProvider} apply.
+     */
+    private static EngineProvider provider(String engine) {
+        ArcContainer container = Arc.container();
+        if (container != null && container.isRunning()) {
+            InstanceHandle<EngineRegistry> registry = container.instance(EngineRegistry.class);
+            if (registry.isAvailable()) {
+                return registry.get().provider(engine);
+            }
+        }
+        return () -> engine;
     }
 
     /**

@@ -1,7 +1,8 @@
 package io.infercore.health;
 
 import io.infercore.config.InfercoreConfig;
-import io.infercore.engine.llamacpp.LlamaCppEngine;
+import io.infercore.engine.EngineProvider;
+import io.infercore.engine.EngineRegistry;
 import io.infercore.nativeimage.EmbeddedSwitch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,7 +22,7 @@ public class DefaultModelReadiness implements HealthCheck {
     @Inject
     InfercoreConfig config;
     @Inject
-    LlamaCppEngine llamacpp;
+    EngineRegistry engines;
     @Inject
     EmbeddedSwitch embedded;
 
@@ -33,13 +34,15 @@ public class DefaultModelReadiness implements HealthCheck {
         if (!embedded.enabled()) { // native build: nothing to wait for, the remote engines serve
             return response.withData("state", "embedded engine off").withData("detail", embedded.message()).up().build();
         }
-        if (!LlamaCppEngine.TYPE.equals(config.defaultEngine()) || !config.llamacpp().loadOnStart()) {
+        EngineProvider.InProcess local = engines.provider(config.defaultEngine()).inProcess().orElse(null);
+        if (local == null || !config.llamacpp().loadOnStart()) {
             return response.up().build();
         }
-        String state = llamacpp.status(config.defaultModelName()).orElse("not loaded");
-        response.withData("state", state).withData("path", llamacpp.defaultModelPath().toString());
+        String state = local.status(config.defaultModelName()).orElse("not loaded");
+        response.withData("state", state).withData("path", local.defaultModelPath().toString());
         if (!"ready".equals(state)) {
-            return response.withData("detail", llamacpp.health().await().indefinitely().detail()).down().build();
+            return response.withData("detail", engines.require(config.defaultEngine()).health().await().indefinitely()
+                    .detail()).down().build();
         }
         return response.up().build();
     }

@@ -10,14 +10,15 @@ import io.infercore.engine.EngineRegistry;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.GenerationResult;
 import io.infercore.engine.RerankResult;
+import io.infercore.engine.SamplingParams;
 import io.infercore.engine.Usage;
-import io.infercore.engine.llamacpp.LlamaCppEngine;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.infercore.metrics.InferenceMetrics;
 import io.infercore.metrics.RequestProbe;
 import io.infercore.supervisor.RunTarget;
 import io.infercore.supervisor.Supervisor;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -73,8 +74,14 @@ public class InferenceService {
         }
         if (draft.usesTools() && !adapter.supports(Capability.TOOLS)) {
             throw new InfercoreException(ErrorKind.UNSUPPORTED, "tools (function calling) are not supported by engine '"
-                    + adapter.type() + "'; use an engine that passes them through (ollama, vllm, sglang), or send "
+                    + adapter.type() + "'; use an engine that passes them through (" + toolEngines() + "), or send "
                     + "the request without tools", "tools", null);
+        }
+        if (draft.logprobs() != null && !adapter.supports(Capability.LOGPROBS)) {
+            throw new InfercoreException(ErrorKind.UNSUPPORTED, "logprobs (token log-probabilities) are not supported "
+                    + "by engine '" + adapter.type() + "'" + adapter.logprobsRefusal().map(why -> ": " + why).orElse("")
+                    + "; use an engine that returns them (vllm, sglang), or send the request without logprobs",
+                    "logprobs", null);
         }
         String model = blankToNull(target.modelName()) == null ? config.defaultModelName() : target.modelName();
         return metrics.engineCall(probe, adapter.resolveModel(model)).map(info -> {
@@ -106,6 +113,45 @@ public class InferenceService {
             return new OpenStream(metrics.stream(probe, r.adapter().type(), r.request().model(),
                     r.adapter().stream(r.request())), r.adapter().type(), r.request().model());
         });
+    }
+
+    /**
+     * {@code n} choices of one request, routed once and generated one after the other, on every
+     * engine alike: choice {@code i} samples with seed {@code seed + i} when the request has a seed,
+     * so that the choices differ and are each reproducible.
+     */
+    public Uni<List<Completion>> generateChoices(Target target, GenerationRequest draft, int n, RequestProbe probe) {
+        return route(target, draft, probe).chain(r -> Multi.createFrom().range(0, n)
+                .onItem().transformToUniAndConcatenate(i -> {
+                    Routed choice = new Routed(r.adapter(), choice(r.request(), i));
+                    return generation(choice, probe).map(result -> new Completion(result, r.adapter().type(),
+                            r.request().model(), r.request().jsonSchema() == null ? null
+                            : r.adapter().unenforcedKeywords(r.request().jsonSchema()).orElse(null)));
+                })
+                .collect().asList());
+    }
+
+    /** The streams of {@code n} choices (see {@link #generateChoices}); each starts when it is subscribed. */
+    public Uni<List<OpenStream>> streamChoices(Target target, GenerationRequest draft, int n, RequestProbe probe) {
+        return route(target, draft, probe).map(r -> {
+            requireCapability(r.adapter(), Capability.STREAMING);
+            List<OpenStream> streams = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                GenerationRequest request = choice(r.request(), i);
+                streams.add(new OpenStream(Multi.createFrom().deferred(() -> metrics.stream(probe, r.adapter().type(),
+                        request.model(), r.adapter().stream(request))), r.adapter().type(), request.model()));
+            }
+            return streams;
+        });
+    }
+
+    private static GenerationRequest choice(GenerationRequest request, int index) {
+        SamplingParams s = request.sampling();
+        if (index == 0 || s.seed() == null) {
+            return request;
+        }
+        return request.withSampling(new SamplingParams(s.maxTokens(), s.temperature(), s.topP(), s.stop(),
+                s.seed() + index));
     }
 
     private Uni<GenerationResult> generation(Routed r, RequestProbe probe) {
@@ -183,7 +229,7 @@ public class InferenceService {
         }
         if (engineType == null) {
             engineType = model == null || model.equals(config.defaultEmbeddingModel())
-                    ? LlamaCppEngine.TYPE : config.defaultEngine();
+                    ? engines.inProcessType(config.defaultEngine()) : config.defaultEngine();
         }
         EngineAdapter adapter = engines.require(engineType);
         probe.engine(adapter.type());
@@ -314,6 +360,11 @@ public class InferenceService {
                     + ("tools".equals(ability) ? " (send the request without tools, or use a model with \"tools\")"
                     : "; start a model that has \"" + ability + "\" (GET /api/v1/models?ability=" + ability + ")"));
         }
+    }
+
+    /** The engines that pass tools through, for the refusal's advice. */
+    private String toolEngines() {
+        return String.join(", ", engines.all().stream().filter(a -> a.supports(Capability.TOOLS)).map(EngineAdapter::type).toList());
     }
 
     private static void requireCapability(EngineAdapter adapter, Capability capability) {

@@ -136,6 +136,18 @@ record EngineCommands(List<String> vllmCommand, List<String> sglangCommand, doub
         return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
     }
 
+    /** The launch arguments {@code engine} takes, each with its kind in lower case (for the launch options). */
+    static Map<String, String> argKinds(String engine) {
+        Map<String, String> kinds = new java.util.TreeMap<>();
+        ("vllm".equals(engine) ? VLLM_ARGS : SGLANG_ARGS).forEach((k, a) -> kinds.put(k, a.kind().name().toLowerCase(Locale.ROOT)));
+        return kinds;
+    }
+
+    /** The configured program and leading arguments that start {@code engine}'s server. */
+    List<String> launchCommand(String engine) {
+        return "vllm".equals(engine) ? vllmCommand : sglangCommand;
+    }
+
     /** The readiness (and health) path of a launched engine. */
     static String probePath(String engine) {
         return "vllm".equals(engine) ? "/health" : "/health_generate";
@@ -190,7 +202,7 @@ record EngineCommands(List<String> vllmCommand, List<String> sglangCommand, doub
                     }
                 }
                 case ON_OFF -> argv.add(Boolean.TRUE.equals(e.getValue()) ? arg.flag() : "--no-" + arg.flag().substring(2));
-                case PATH -> argv.addAll(List.of(arg.flag(), LaunchResolver.expandHome(e.getValue().toString())));
+                case PATH -> argv.addAll(List.of(arg.flag(), LaunchContext.expandHome(e.getValue().toString())));
                 default -> argv.addAll(List.of(arg.flag(), e.getValue().toString()));
             }
         });

@@ -1,21 +1,10 @@
 package io.infercore.supervisor;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infercore.engine.EndpointRegistry;
 import io.infercore.engine.ollama.OllamaEngine;
 import io.infercore.engine.ollama.OllamaWire;
-import io.infercore.error.ErrorKind;
-import io.infercore.error.InfercoreException;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -30,8 +19,9 @@ import java.util.concurrent.TimeoutException;
  * stops; stop unloads it with {@code keep_alive: 0}. Health: {@code HEAD /}, and a model Ollama
  * evicted anyway (its own restart, memory pressure) is loaded again.
  *
- * <p>The load is sent here with a minimal client: the Ollama adapter exposes pull and unload
- * but no load (nor a public way to send {@code keep_alive} -1).
+ * <p>The load is sent with a minimal client ({@link OllamaModelCalls}, shared with the Kubernetes
+ * backend): the Ollama adapter exposes pull and unload but no load (nor a public way to send
+ * {@code keep_alive} -1).
  */
 final class OllamaDriver implements RunDriver {
 
@@ -40,8 +30,7 @@ final class OllamaDriver implements RunDriver {
     private final EndpointRegistry registry;
     private final ExecutorService workers;
     private final Readiness readiness = new Readiness();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final ObjectMapper json = new ObjectMapper();
+    private final OllamaModelCalls calls = new OllamaModelCalls();
 
     OllamaDriver(OllamaEngine ollama, SupervisorSettings settings, EndpointRegistry registry, ExecutorService workers) {
         this.ollama = ollama;
@@ -99,37 +88,7 @@ final class OllamaDriver implements RunDriver {
     }
 
     private void load(ModelRun run) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("model", run.plan.modelName());
-        if (run.plan.embedding()) {
-            body.put("input", List.of());
-        } else {
-            body.put("prompt", "");
-            body.put("stream", false);
-        }
-        body.put("keep_alive", run.plan.engineArgs().getOrDefault("keep_alive", -1));
-        Object numCtx = run.plan.engineArgs().get("num_ctx");
-        if (numCtx != null) {
-            body.put("options", Map.of("num_ctx", numCtx)); // requests naming the run carry the same value
-        }
-        String path = run.plan.embedding() ? "/api/embed" : "/api/generate";
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(ollama.baseUrl() + path))
-                    .timeout(settings.startupTimeout()).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                String error = json.readTree(response.body()).path("error").asText(response.body());
-                throw new LaunchFailure(ErrorKind.UPSTREAM_ERROR, "Ollama could not load '" + run.plan.modelName()
-                        + "' (HTTP " + response.statusCode() + "): " + error, List.of());
-            }
-        } catch (IOException e) {
-            throw new LaunchFailure("Ollama at " + ollama.baseUrl() + " failed while loading '" + run.plan.modelName()
-                    + "': " + e.getMessage(), List.of());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InfercoreException(ErrorKind.ENGINE_UNAVAILABLE, "interrupted while loading");
-        }
+        calls.load(ollama.baseUrl(), run.plan, settings.startupTimeout());
     }
 
     @Override

@@ -55,11 +55,12 @@ final class ProcessDriver implements RunDriver {
     }
 
     @Override
-    public void prepare(ModelRun run) {
+    public ModelRun prepare(ModelRun run) {
         try {
             for (Replica r : run.replicas) {
                 r.gpus = gpus.allocate(owner(run, r), run.plan.nGpu());
             }
+            return run;
         } catch (RuntimeException e) {
             run.replicas.forEach(r -> gpus.release(owner(run, r)));
             throw e;
@@ -80,8 +81,7 @@ final class ProcessDriver implements RunDriver {
             return;
         }
         EngineProcess process;
-        String shown = EngineCommands.display(run.plan.engineType().equals("vllm") ? commands.vllmCommand()
-                : commands.sglangCommand());
+        String shown = EngineCommands.display(commands.launchCommand(run.plan.engineType()));
         try {
             int port = freePort();
             List<String> argv = commands.command(run.plan, port, r.gpus.size());

@@ -1,6 +1,7 @@
 package io.infercore.supervisor;
 
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Lifecycle of the runs of one {@link RunMode}. {@link RunTable} owns the runs and persistence;
@@ -9,8 +10,26 @@ import java.util.List;
  */
 interface RunDriver {
 
-    /** Checks and reserves what the run needs (GPUs, ...) before it is registered; throws 4xx failures. */
-    default void prepare(ModelRun run) {
+    /** The id of a new run of {@code plan}: random, unless the driver needs one the plan decides. */
+    default String newRunId(LaunchPlan plan) {
+        return plan.engineType() + "-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    /**
+     * Checks and reserves what the run needs (GPUs, ...) before it is registered; throws 4xx
+     * failures. Returns {@code run}, or the run another party already made of the same launch
+     * (then already registered and started, and not started again).
+     */
+    default ModelRun prepare(ModelRun run) {
+        return run;
+    }
+
+    /**
+     * A start of {@code plan} while {@code serving} serves the same model on the same engine:
+     * null refuses it (409); a driver whose launches are idempotent returns the run to answer with.
+     */
+    default ModelRun alreadyServing(ModelRun serving, LaunchPlan plan) {
+        return null;
     }
 
     /** Starts the run in the background; completes or fails {@link ModelRun#started}. */

@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -44,20 +43,34 @@ final class RunTable {
         this.runsDir = runsDir;
     }
 
-    /** Registers and starts a run of {@code plan}; 409 when the same engine already serves the same model name. */
+    /**
+     * Registers and starts a run of {@code plan}; 409 when the same engine already serves the same
+     * model name, unless the driver answers a repeated launch with the run that serves it
+     * ({@link RunDriver#alreadyServing}). The driver may also find the launch already made
+     * elsewhere ({@link RunDriver#prepare} returns another gateway's run): that run is the answer.
+     */
     synchronized ModelRun start(LaunchPlan plan, LaunchProgress.Sink sink) {
-        runs.values().stream()
+        RunDriver driver = driver(plan.mode());
+        ModelRun serving = runs.values().stream()
                 .filter(r -> r.plan.engineType().equals(plan.engineType()) && r.plan.modelName().equals(plan.modelName()))
                 .filter(r -> r.status() != RunStatus.FAILED && r.status() != RunStatus.STOPPED)
-                .findFirst().ifPresent(r -> {
-                    throw new InfercoreException(ErrorKind.CONFLICT, plan.engineType() + " already serves '"
-                            + plan.modelName() + "' as run " + r.id + " (" + r.status().label() + "); use that run_id, "
-                            + "stop it first, or start it with more replicas");
-                });
-        ModelRun run = new ModelRun(plan.engineType() + "-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12),
-                plan, Instant.now());
-        RunDriver driver = driver(plan.mode());
-        driver.prepare(run);
+                .findFirst().orElse(null);
+        if (serving != null) {
+            ModelRun same = serving.plan.mode() == plan.mode() ? driver.alreadyServing(serving, plan) : null;
+            if (same == null) {
+                throw new InfercoreException(ErrorKind.CONFLICT, plan.engineType() + " already serves '"
+                        + plan.modelName() + "' as run " + serving.id + " (" + serving.status().label() + "); use that "
+                        + "run_id, stop it first, or start it with more replicas");
+            }
+            same.addSink(sink);
+            return same;
+        }
+        ModelRun run = new ModelRun(driver.newRunId(plan), plan, Instant.now());
+        ModelRun prepared = driver.prepare(run);
+        if (prepared != run) {
+            prepared.addSink(sink);
+            return prepared;
+        }
         run.addSink(sink);
         run.onChange = this::persist;
         run.onRestart = () -> restartListener.accept(run);

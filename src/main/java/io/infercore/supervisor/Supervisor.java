@@ -125,8 +125,8 @@ public class Supervisor {
     public RunView start(LaunchRequest request, LaunchProgress.Sink sink) {
         long begun = System.nanoTime();
         LaunchPlan resolved = resolver.resolve(request);
-        LaunchPlan plan = kubernetes != null && resolved.mode() == RunMode.SPAWNED
-                ? resolved.withMode(RunMode.KUBERNETES) : resolved;
+        boolean toCluster = resolved.mode() == RunMode.SPAWNED || resolved.mode() == RunMode.OLLAMA;
+        LaunchPlan plan = kubernetes != null && toCluster ? resolved.withMode(RunMode.KUBERNETES) : resolved;
         ModelRun run = table.start(plan, sink);
         run.started.whenComplete((ready, failure) ->
                 metrics.launched(plan.engineType(), System.nanoTime() - begun, failure == null));
@@ -214,7 +214,9 @@ public class Supervisor {
 
     private RunTarget target(ModelRun run) {
         List<String> abilities = catalog.find(run.plan.modelId()).map(CatalogModel::enforcedAbilities).orElse(null);
-        Map<String, Object> defaults = run.plan.mode() == RunMode.OLLAMA && run.plan.engineArgs().get("num_ctx") != null
+        boolean ollamaRun = run.plan.mode() == RunMode.OLLAMA
+                || (run.plan.mode() == RunMode.KUBERNETES && OllamaEngine.TYPE.equals(run.plan.engineType()));
+        Map<String, Object> defaults = ollamaRun && run.plan.engineArgs().get("num_ctx") != null
                 ? Map.of("num_ctx", run.plan.engineArgs().get("num_ctx")) : Map.of();
         return new RunTarget(run.id, run.plan.engineType(), run.plan.modelName(), run.plan.enableThinking(),
                 run.plan.modelId(), abilities, defaults);

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.infercore.support.FakeEngineProcess;
 import io.infercore.support.JvmFakeVllm;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.TestResourceScope;
@@ -35,7 +36,8 @@ import static org.awaitility.Awaitility.await;
  * creates the run's Deployment, the Pods the test reports Ready become the run's replicas, chat
  * requests reach the engine in a Pod (two fake vLLM 0.11 servers on 127.0.0.2 and 127.0.0.3
  * stand for the Pod IPs), a Pod that dies and turns not Ready is failed over, and stop deletes
- * the Deployment.
+ * the Deployment. An Ollama run: its Pod (the fake Ollama 0.12 server at 127.0.0.1) gets the pull
+ * and load, then the run's chats.
  */
 @QuarkusTest
 @WithKubernetesTestServer
@@ -54,10 +56,14 @@ class KubernetesBackendTest {
         }
     }
 
-    /** Two fake vLLM servers on one port of two loopback addresses, as the engines of two Pods. */
+    /**
+     * Two fake vLLM servers on one port of two loopback addresses, as the engines of two Pods, and
+     * the fake Ollama 0.12 server on 127.0.0.1 as the engine of an Ollama Pod.
+     */
     public static final class PodEngines implements QuarkusTestResourceLifecycleManager {
         static JvmFakeVllm a;
         static JvmFakeVllm b;
+        static FakeEngineProcess ollama;
 
         @Override
         public Map<String, String> start() {
@@ -68,7 +74,9 @@ class KubernetesBackendTest {
                 }
                 a = JvmFakeVllm.start(MODEL, 1, "127.0.0.2", port);
                 b = JvmFakeVllm.start(MODEL, 1, "127.0.0.3", port);
-                return Map.of("infercore.supervisor.kubernetes.engine_port", String.valueOf(port));
+                ollama = FakeEngineProcess.ollama("nomic-embed-text:latest");
+                return Map.of("infercore.supervisor.kubernetes.engine_port", String.valueOf(port),
+                        "infercore.supervisor.kubernetes.ollama_port", String.valueOf(ollama.port()));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -81,6 +89,9 @@ class KubernetesBackendTest {
             }
             if (b != null) {
                 b.close();
+            }
+            if (ollama != null) {
+                ollama.close();
             }
         }
     }
@@ -131,6 +142,31 @@ class KubernetesBackendTest {
         SupervisorApiTest.post("/api/v1/models/running/" + runId + "/stop", "").then().statusCode(200);
         assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName(runId).get()).isNull();
         io.restassured.RestAssured.given().get("/api/v1/models/running/" + runId).then().statusCode(404);
+    }
+
+    @Test
+    void should_run_an_ollama_model_in_a_pod_and_route_its_requests_there() {
+        JsonPath started = SupervisorApiTest.post("/api/v1/models/start",
+                "{\"model_id\":\"qwen2-0.5b\",\"engine_type\":\"ollama\",\"n_gpu\":1}")
+                .then().statusCode(200).extract().jsonPath();
+        String runId = started.getString("data.run_id");
+        assertThat(started.getString("data.mode")).isEqualTo("kubernetes");
+        KubernetesClient client = mockServer.getClient();
+        Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName(runId).get();
+        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand()).containsExactly("ollama", "serve");
+
+        pod(client, d, runId + "-ooooo", "127.0.0.1", Instant.parse("2026-01-01T00:00:00Z"));
+        ready(client, runId + "-ooooo", true, 0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "running".equals(SupervisorApiTest.run(runId)
+                .getString("data.status")));
+        assertThat(PodEngines.ollama.lastRequest("/api/pull").path("model").asText()).isEqualTo("qwen2:0.5b");
+
+        chat(runId);
+        assertThat(PodEngines.ollama.stats().path("requests").path("/api/chat").asInt())
+                .as("the chat reached the Ollama in the Pod").isEqualTo(1);
+
+        SupervisorApiTest.post("/api/v1/models/running/" + runId + "/stop", "").then().statusCode(200);
+        assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName(runId).get()).isNull();
     }
 
     private static String chat(String runId) {

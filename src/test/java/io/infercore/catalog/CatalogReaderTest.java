@@ -1,5 +1,6 @@
 package io.infercore.catalog;
 
+import io.infercore.support.Engines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,10 +29,10 @@ class CatalogReaderTest {
     @Test
     void should_load_the_shipped_catalog_the_example_and_the_builtin_list() throws Exception {
         for (String file : new String[] {"models.json", "models.example.json"}) {
-            assertThat(CatalogReader.read(file, Files.readString(Path.of(file)))).extracting(CatalogModel::id)
+            assertThat(CatalogReader.read(file, Files.readString(Path.of(file)), Engines.providers())).extracting(CatalogModel::id)
                     .contains("qwen2-0.5b", "llama3.2", "smollm2-135m", "all-minilm-l6-v2");
         }
-        ModelCatalog.Loaded builtin = ModelCatalog.load(null, Optional.empty(), Path.of("no-such-models.json"));
+        ModelCatalog.Loaded builtin = ModelCatalog.load(null, Optional.empty(), Path.of("no-such-models.json"), Engines.providers());
         assertThat(builtin.source()).isEqualTo("built-in list");
         CatalogModel smol = builtin.models().stream().filter(m -> m.id().equals("smollm2-135m")).findFirst().orElseThrow();
         assertThat(smol.sizes().get(0).gguf().sha256()).hasSize(64);
@@ -90,7 +91,7 @@ class CatalogReaderTest {
     @ParameterizedTest
     @MethodSource("broken")
     void should_name_file_json_path_and_reason_for_a_bad_catalog(String json, String expected) {
-        assertThatThrownBy(() -> CatalogReader.read("/etc/models.json", json))
+        assertThatThrownBy(() -> CatalogReader.read("/etc/models.json", json, Engines.providers()))
                 .isInstanceOf(CatalogException.class)
                 .hasMessageStartingWith("/etc/models.json: ")
                 .hasMessageContaining(expected);
@@ -98,7 +99,7 @@ class CatalogReaderTest {
 
     @Test
     void should_ship_a_catalog_of_at_least_40_valid_models_with_unique_ids_and_names() throws Exception {
-        List<CatalogModel> models = CatalogReader.read("models.json", Files.readString(Path.of("models.json")));
+        List<CatalogModel> models = CatalogReader.read("models.json", Files.readString(Path.of("models.json")), Engines.providers());
         assertThat(models).hasSizeGreaterThanOrEqualTo(40);
         assertThat(models.stream().mapToInt(m -> m.sizes().size()).sum()).isGreaterThanOrEqualTo(60);
         assertThat(models.stream().map(m -> m.id().toLowerCase(java.util.Locale.ROOT)).distinct()).hasSize(models.size());
@@ -115,7 +116,7 @@ class CatalogReaderTest {
                 "llama3.3", "gemma3", "mistral-7b-instruct", "ministral-8b", "phi4", "deepseek-r1-distill-qwen",
                 "smollm2", "smollm3", "gpt-oss", "bge-m3", "nomic-embed-text", "qwen3-embedding");
         assertThat(Files.readString(Path.of("src/main/resources/io/infercore/catalog/" + ModelCatalog.BUILTIN)))
-                .as("the built-in list is the shipped catalog").isEqualTo(Files.readString(Path.of("models.json")));
+                .as("the built-in list is the shipped catalog").isEqualTo(Files.readString(Path.of("models.json")), Engines.providers());
         CatalogModel qwen3 = models.stream().filter(m -> m.id().equals("qwen3")).findFirst().orElseThrow();
         assertThat(qwen3.contextLength(qwen3.sizes().get(0))).isEqualTo(32768);
         assertThat(qwen3.parsers().get("vllm")).isEqualTo(new CatalogModel.Parsers("hermes", "qwen3"));
@@ -125,7 +126,7 @@ class CatalogReaderTest {
 
     @Test
     void should_read_every_documented_field_of_the_example() throws Exception {
-        CatalogModel full = CatalogReader.read("models.example.json", Files.readString(Path.of("models.example.json")))
+        CatalogModel full = CatalogReader.read("models.example.json", Files.readString(Path.of("models.example.json")), Engines.providers())
                 .stream().filter(m -> m.id().equals("example-every-field")).findFirst().orElseThrow();
         assertThat(full.abilities()).containsExactly("chat", "generate", "tools", "reasoning");
         assertThat(full.contextLength()).isEqualTo(32768);
@@ -142,7 +143,7 @@ class CatalogReaderTest {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         CatalogModel gguf = CatalogReader.readRegistration("registration", json.readTree(
                 "{\"id\":\"mine\",\"sizes\":[{\"size\":\"1B\",\"gguf\":{\"url\":\"https://files.example/m-Q4_0.gguf\","
-                        + "\"sha256\":\"" + "A".repeat(64) + "\"}},{\"size\":\"7B\",\"local_path\":\"/srv/models/m7\"}]}"));
+                        + "\"sha256\":\"" + "A".repeat(64) + "\"}},{\"size\":\"7B\",\"local_path\":\"/srv/models/m7\"}]}"), Engines.providers());
         assertThat(gguf.registered()).isTrue();
         assertThat(gguf.name()).isEqualTo("mine");
         assertThat(gguf.engines()).containsExactly("llamacpp", "vllm", "sglang");
@@ -150,15 +151,15 @@ class CatalogReaderTest {
         assertThat(gguf.sizes().get(0).gguf().file()).isEqualTo("m-Q4_0.gguf");
         assertThat(gguf.sizes().get(0).gguf().sha256()).isEqualTo("a".repeat(64));
         assertThatThrownBy(() -> CatalogReader.readRegistration("registration", json.readTree(
-                "{\"id\":\"o\",\"sizes\":[{\"size\":\"1B\",\"ollama_name\":\"x:1b\"}],\"engines\":[\"vllm\"]}")))
+                "{\"id\":\"o\",\"sizes\":[{\"size\":\"1B\",\"ollama_name\":\"x:1b\"}],\"engines\":[\"vllm\"]}"), Engines.providers()))
                 .hasMessage("registration: $.engines[0]: no source of this model runs on vllm; its sources run on [ollama]");
     }
 
     @Test
     void should_fail_when_models_config_names_a_missing_file(@TempDir Path dir) throws Exception {
-        assertThatThrownBy(() -> ModelCatalog.load(dir.resolve("gone.json").toString(), Optional.empty(), dir.resolve("x")))
+        assertThatThrownBy(() -> ModelCatalog.load(dir.resolve("gone.json").toString(), Optional.empty(), dir.resolve("x"), Engines.providers()))
                 .hasMessageContaining("gone.json: model catalog not found (named by MODELS_CONFIG)");
         Path file = Files.writeString(dir.resolve("mine.json"), "[" + model("") + "]");
-        assertThat(ModelCatalog.load(null, Optional.of(file.toString()), dir.resolve("x")).source()).isEqualTo(file.toString());
+        assertThat(ModelCatalog.load(null, Optional.of(file.toString()), dir.resolve("x"), Engines.providers()).source()).isEqualTo(file.toString());
     }
 }

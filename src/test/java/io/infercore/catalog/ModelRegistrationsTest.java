@@ -1,5 +1,6 @@
 package io.infercore.catalog;
 
+import io.infercore.support.Engines;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
@@ -18,7 +19,7 @@ class ModelRegistrationsTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static ModelRegistrations store(Path dir) {
-        return new ModelRegistrations(dir, id -> id.equalsIgnoreCase("qwen3"));
+        return new ModelRegistrations(dir, id -> id.equalsIgnoreCase("qwen3"), Engines.providers());
     }
 
     @Test

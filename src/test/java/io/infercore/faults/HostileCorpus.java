@@ -251,7 +251,7 @@ final class HostileCorpus {
 
     private void openAi() {
         String msgs = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
-        for (String extra : List.of("\"model\":\"../../etc/passwd\"", "\"model\":\"$(id)\"", "\"model\":5", "\"n\":2",
+        for (String extra : List.of("\"model\":\"../../etc/passwd\"", "\"model\":\"$(id)\"", "\"model\":5", "\"n\":9",
                 "\"n\":10000000000", "\"logprobs\":true", "\"max_tokens\":-1", "\"temperature\":\"x\"",
                 "\"response_format\":{\"type\":\"xml\"}", "\"response_format\":\"json\"", "\"stream_options\":5",
                 "\"stream\":\"yes\"", "\"top_p\":0", "\"max_completion_tokens\":1e400", "\"presence_penalty\":1e308",

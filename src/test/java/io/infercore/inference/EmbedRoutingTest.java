@@ -5,6 +5,7 @@ import io.infercore.engine.Capability;
 import io.infercore.engine.EmbeddingResult;
 import io.infercore.engine.EngineAdapter;
 import io.infercore.engine.EngineHealth;
+import io.infercore.engine.EngineProvider;
 import io.infercore.engine.EngineRegistry;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.ModelInfo;
@@ -15,7 +16,6 @@ import io.infercore.metrics.InferenceMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.inject.Instance;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -178,10 +178,32 @@ class EmbedRoutingTest {
         }
     }
 
-    /** The registry as CDI would build it; {@link EngineRegistry} only iterates what it is given. */
-    @SuppressWarnings("unchecked")
+    /** The registry as CDI would build it, the fake {@code llamacpp} described as the in-process engine. */
     private static EngineRegistry registry(EngineAdapter... adapters) {
-        return new EngineRegistry(proxy(Instance.class, Map.of("iterator", List.of(adapters).iterator())));
+        return new EngineRegistry(List.of(adapters), List.of(new InProcessProvider("llamacpp")));
+    }
+
+    /** The provider of an in-process engine holding no model. */
+    private record InProcessProvider(String type) implements EngineProvider, EngineProvider.InProcess {
+        @Override
+        public Optional<InProcess> inProcess() {
+            return Optional.of(this);
+        }
+
+        @Override
+        public java.nio.file.Path defaultModelPath() {
+            return java.nio.file.Path.of("none.gguf");
+        }
+
+        @Override
+        public Optional<String> status(String model) {
+            return Optional.empty();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> loadDefault(String name) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
     }
 
     /** An implementation of {@code type} whose no-argument methods answer from {@code answers}, and nothing else. */

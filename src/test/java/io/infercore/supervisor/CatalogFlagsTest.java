@@ -1,8 +1,11 @@
 package io.infercore.supervisor;
 
+import io.infercore.support.Engines;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infercore.catalog.CatalogModel;
 import io.infercore.catalog.CatalogReader;
+import io.infercore.engine.sglang.SglangLauncher;
+import io.infercore.engine.vllm.VllmLauncher;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -10,14 +13,14 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Catalog facts become engine flags (context length, parsers, num_ctx) unless the request set them. */
-class CatalogFlagsTest {
+/** Catalog facts become vLLM / SGLang flags (context length, parsers) unless the request set them. */
+public class CatalogFlagsTest {
 
-    static CatalogModel model(String json) throws Exception {
-        return CatalogReader.readRegistration("test", new ObjectMapper().readTree(json));
+    public static CatalogModel model(String json) throws Exception {
+        return CatalogReader.readRegistration("test", new ObjectMapper().readTree(json), Engines.providers());
     }
 
-    static final String QWEN = "{\"id\":\"q\",\"abilities\":[\"chat\",\"tools\",\"reasoning\"],\"context_length\":32768,"
+    public static final String QWEN = "{\"id\":\"q\",\"abilities\":[\"chat\",\"tools\",\"reasoning\"],\"context_length\":32768,"
             + "\"parsers\":{\"vllm\":{\"tool_call\":\"hermes\",\"reasoning\":\"qwen3\"},"
             + "\"sglang\":{\"tool_call\":\"qwen25\",\"reasoning\":\"qwen3\"}},"
             + "\"sizes\":[{\"size\":\"8B\",\"hf_repo\":\"Qwen/Qwen3-8B\",\"ollama_name\":\"qwen3:8b\"},"
@@ -31,12 +34,12 @@ class CatalogFlagsTest {
     @Test
     void should_pass_context_length_and_parsers_to_vllm_and_sglang_as_their_own_flags() throws Exception {
         CatalogModel q = model(QWEN);
-        Map<String, Object> vllm = CatalogFlags.remote("vllm", q, q.sizes().get(0), Map.of());
+        Map<String, Object> vllm = new VllmLauncher().catalogArgs(q, q.sizes().get(0), Map.of());
         List<String> argv = EngineCommandsTest.COMMANDS.command(plan("vllm", vllm), 41000, 1);
         assertThat(String.join(" ", argv)).contains("--max-model-len 32768", "--tool-call-parser hermes",
                 "--enable-auto-tool-choice", "--reasoning-parser qwen3");
 
-        Map<String, Object> sglang = CatalogFlags.remote("sglang", q, q.sizes().get(1), Map.of());
+        Map<String, Object> sglang = new SglangLauncher().catalogArgs(q, q.sizes().get(1), Map.of());
         assertThat(String.join(" ", EngineCommandsTest.COMMANDS.command(plan("sglang", sglang), 41001, 1)))
                 .contains("--context-length 4096", "--tool-call-parser qwen25", "--reasoning-parser qwen3")
                 .doesNotContain("--enable-auto-tool-choice");
@@ -45,25 +48,12 @@ class CatalogFlagsTest {
     @Test
     void should_keep_what_the_request_set_and_add_nothing_the_catalog_does_not_state() throws Exception {
         CatalogModel q = model(QWEN);
-        Map<String, Object> mine = CatalogFlags.remote("vllm", q, q.sizes().get(0),
+        Map<String, Object> mine = new VllmLauncher().catalogArgs(q, q.sizes().get(0),
                 Map.of("max_model_len", 8192, "tool_call_parser", "pythonic"));
         assertThat(mine).containsEntry("max_model_len", 8192).containsEntry("tool_call_parser", "pythonic")
                 .doesNotContainKey("enable_auto_tool_choice").containsEntry("reasoning_parser", "qwen3");
 
         CatalogModel plain = model("{\"id\":\"p\",\"sizes\":[{\"size\":\"1B\",\"hf_repo\":\"o/r\",\"ollama_name\":\"p:1b\"}]}");
-        assertThat(CatalogFlags.remote("vllm", plain, plain.sizes().get(0), Map.of())).isEmpty();
-        assertThat(CatalogFlags.ollama(plain, plain.sizes().get(0), Map.of("keep_alive", 60))).containsOnlyKeys("keep_alive");
-    }
-
-    @Test
-    void should_give_ollama_the_context_length_as_num_ctx_at_most_the_cap_unless_set() throws Exception {
-        CatalogModel q = model(QWEN); // 32,768 tokens: Ollama would allocate the whole cache at load
-        assertThat(CatalogFlags.ollama(q, q.sizes().get(0), Map.of()))
-                .containsEntry("num_ctx", CatalogFlags.OLLAMA_DEFAULT_CONTEXT_CAP);
-        assertThat(CatalogFlags.ollama(q, q.sizes().get(0), Map.of("num_ctx", 2048))).containsEntry("num_ctx", 2048);
-        assertThat(CatalogFlags.ollama(q, q.sizes().get(0), Map.of("num_ctx", 65536))).containsEntry("num_ctx", 65536);
-        CatalogModel small = model("{\"id\":\"s\",\"context_length\":4096,"
-                + "\"sizes\":[{\"size\":\"1B\",\"hf_repo\":\"o/r\",\"ollama_name\":\"s:1b\"}]}");
-        assertThat(CatalogFlags.ollama(small, small.sizes().get(0), Map.of())).containsEntry("num_ctx", 4096);
+        assertThat(new VllmLauncher().catalogArgs(plain, plain.sizes().get(0), Map.of())).isEmpty();
     }
 }

@@ -44,16 +44,21 @@ final class KubeGateway implements AutoCloseable {
 
     /** {@code reachable} false: the API server is not up yet (the first listing is not awaited). */
     KubeGateway(KubernetesClient client, Path dir, SupervisorSettings settings, boolean reachable) {
+        this(client, dir, settings, reachable, 11434);
+    }
+
+    /** {@code ollamaPort}: where the Ollama of its Pods listens (a fake Ollama's port in tests). */
+    KubeGateway(KubernetesClient client, Path dir, SupervisorSettings settings, boolean reachable, int ollamaPort) {
         this.client = client;
         KubernetesSettings k8s = new KubernetesSettings(NAMESPACE, Map.of("vllm", "vllm/vllm-openai:v0.11.0",
-                "sglang", "lmsysorg/sglang:v0.5.4"), ENGINE_PORT, "infercore-models", "/models", "infercore-secrets",
+                "sglang", "lmsysorg/sglang:v0.5.4", "ollama", "ollama/ollama:0.12.6"), ENGINE_PORT, ollamaPort, "infercore-models", "/models", "infercore-secrets",
                 "infercore-engine", settings.probeTimeout(), settings.healthInterval(), settings.unhealthyThreshold(),
                 settings.startupTimeout(), settings.stopGrace());
         // The gateway's own environment holds the token: it must not reach a Pod spec.
         EngineCommands commands = new EngineCommands(List.of("vllm", "serve"), List.of("python3", "-m",
                 "sglang.launch_server"), 0.9, null, dir.resolve("HF"), Map.of("HF_TOKEN", HF_TOKEN), VLLM_KEY, SGLANG_KEY);
         driver = new KubernetesDriver(client, k8s, settings, commands, Map.of("HUGGINGFACE_HUB_CACHE", "/models/HF"),
-                registry);
+                "/models/ollama", registry);
         table = new RunTable(new RunStateStore(dir.resolve("runs/state.json")), Map.of(RunMode.KUBERNETES, driver),
                 registry, dir.resolve("runs"));
         table.restore();

@@ -205,6 +205,44 @@ class KubernetesDriverTest {
     }
 
     @Test
+    void should_keep_a_replica_a_request_found_dead_out_of_routing_until_the_watch_shows_its_pod_changed() throws Exception {
+        KubeGateway g = gateway("a");
+        LaunchPlan plan = KubeGateway.vllm(1, 2, Map.of());
+        ModelRun run = g.start(plan);
+        String a = run.id + "-aaaaa";
+        String b = run.id + "-bbbbb";
+        g.createPod(run.id, a, Instant.parse("2026-01-01T00:00:00Z"));
+        g.createPod(run.id, b, Instant.parse("2026-01-01T00:00:01Z"));
+        g.running(a, "127.0.0.2", true, 0);
+        g.running(b, "127.0.0.3", true, 0);
+        run.started.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        // A request's connection to Pod a is refused: its engine died, the watch does not know yet.
+        List<EndpointRegistry.Lease> leases = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            g.registry.acquire(plan.engineType(), plan.modelName()).ifPresent(leases::add);
+        }
+        EndpointRegistry.Lease onA = leases.stream().filter(l -> l.baseUrl().equals("http://127.0.0.2:8000"))
+                .findFirst().orElseThrow();
+        g.registry.markDown(onA);
+        leases.forEach(EndpointRegistry.Lease::close);
+        assertThat(g.routes(plan)).containsExactly("http://127.0.0.3:8000");
+
+        g.table.checkHealth(); // the periodic check re-applies the watch, which still shows Pod a Ready
+        g.running(b, "127.0.0.3", true, 1); // and a change of the other Pod
+        await().atMost(WAIT).until(() -> run.replicas.get(1).restartCount == 1);
+        assertThat(g.routes(plan)).as("still down: the watch has not said otherwise").containsExactly("http://127.0.0.3:8000");
+
+        // The kubelet restarts the engine in Pod a: not Ready, then Ready again.
+        g.running(a, "127.0.0.2", false, 1);
+        await().atMost(WAIT).until(() -> run.replicas.get(0).status == RunStatus.UNHEALTHY);
+        g.running(a, "127.0.0.2", true, 1);
+        await().atMost(WAIT).until(() -> g.routes(plan).size() == 2);
+        assertThat(g.routes(plan)).containsExactly("http://127.0.0.2:8000", "http://127.0.0.3:8000");
+        assertThat(g.registry.isDown("http://127.0.0.2:8000")).isFalse();
+    }
+
+    @Test
     void should_fail_the_start_when_the_image_cannot_be_pulled() {
         KubeGateway g = gateway("a");
         ModelRun run = g.start(KubeGateway.vllm(1, 1, Map.of()));
@@ -249,8 +287,11 @@ class KubernetesDriverTest {
         assertThat(a.routes(plan)).containsExactly("http://127.0.0.2:8000");
         assertThat(b.routes(plan)).containsExactly("http://127.0.0.2:8000");
 
-        assertThatThrownBy(() -> b.start(plan)).as("the same model twice, from the other gateway")
-                .hasMessageContaining("already serves").hasMessageContaining(run.id);
+        assertThat(b.start(plan)).as("the same launch again, through the other gateway: the run that serves it")
+                .isSameAs(seen);
+        assertThatThrownBy(() -> b.start(KubeGateway.vllm(1, 2, Map.of("max_model_len", 2048))))
+                .as("the same model with other parameters").hasMessageContaining("already serves")
+                .hasMessageContaining(run.id);
         assertThat(a.client.apps().deployments().inNamespace(KubeGateway.NAMESPACE).list().getItems()).hasSize(1);
 
         b.table.stop(run.id);

@@ -7,7 +7,6 @@ import io.infercore.api.Replies;
 import io.infercore.api.RequestIds;
 import io.infercore.api.openai.ModelRouter;
 import io.infercore.engine.GenerationRequest;
-import io.infercore.error.InfercoreException;
 import io.infercore.inference.InferenceService;
 import io.infercore.metrics.RequestProbe;
 import io.smallrye.mutiny.Multi;
@@ -67,7 +66,7 @@ public class AnthropicResource {
     @APIResponse(responseCode = "404", description = "Unknown model (not_found_error)")
     public Multi<String> create(MessagesRequest body, @Context ContainerRequestContext request) {
         String requestId = RequestIds.of(request);
-        MessagesRequest b = require(body);
+        MessagesRequest b = Replies.requireBody(body);
         RequestProbe probe = RequestProbe.of(request);
         String id = "msg_" + requestId.replace("-", "");
         return reply(requestId, PATH, b.streaming(), () -> {
@@ -95,7 +94,7 @@ public class AnthropicResource {
     @APIResponse(responseCode = "400", description = "Invalid request (invalid_request_error)")
     public Multi<String> countTokens(MessagesRequest body, @Context ContainerRequestContext request) {
         String requestId = RequestIds.of(request);
-        MessagesRequest b = require(body);
+        MessagesRequest b = Replies.requireBody(body);
         RequestProbe probe = RequestProbe.of(request);
         return reply(requestId, PATH + "/count_tokens", false, () -> {
             GenerationRequest draft = b.toCountDraft();
@@ -109,19 +108,12 @@ public class AnthropicResource {
 
     private Multi<String> reply(String requestId, String path, boolean streaming,
                                 Supplier<Uni<? extends Multi<String>>> work) {
-        Uni<Multi<String>> chunks = Uni.createFrom().<Multi<String>>deferred(work);
-        return replies.stream(requestId, path, streaming ? "text/event-stream" : MediaType.APPLICATION_JSON, chunks);
+        return replies.deferred(requestId, path, streaming ? "text/event-stream" : MediaType.APPLICATION_JSON, work,
+                t -> t);
     }
 
     private Function<Throwable, String> errorEvent(String requestId) {
         return t -> "event: error\ndata: " + replies.write(ExceptionMappers.anthropicError(ApiError.of(t, requestId),
                 requestId)) + "\n\n";
-    }
-
-    private static MessagesRequest require(MessagesRequest body) {
-        if (body == null) {
-            throw InfercoreException.invalid(null, "request body is required (a JSON object)");
-        }
-        return body;
     }
 }

@@ -6,8 +6,6 @@ import io.infercore.engine.Capability;
 import io.infercore.engine.EngineAdapter;
 import io.infercore.engine.EngineRegistry;
 import io.infercore.engine.ModelInfo;
-import io.infercore.engine.llamacpp.LlamaCppEngine;
-import io.infercore.engine.ollama.OllamaEngine;
 import io.infercore.inference.EmbeddingCompletion;
 import io.infercore.inference.Target;
 import io.infercore.supervisor.RunStatus;
@@ -71,7 +69,7 @@ class OllamaModels {
                 .flatMap(r -> Stream.of(r.runId(), r.modelName())).collect(Collectors.toSet());
         List<Map<String, Object>> out = new ArrayList<>();
         for (ModelRouter.Listed m : listed) {
-            if (m.ownedBy().equals(LlamaCppEngine.TYPE) || live.contains(m.id())) {
+            if (engines.provider(m.ownedBy()).inProcess().isPresent() || live.contains(m.id())) {
                 Map<String, Object> ps = entry(m);
                 ps.put("size", 0);
                 ps.put("digest", digest(m));
@@ -88,7 +86,7 @@ class OllamaModels {
     Uni<Map<String, Object>> show(String name, Target target) {
         Resolved r = resolved(target);
         EngineAdapter adapter = engines.require(r.engine());
-        boolean embeddingOnly = r.engine().equals(LlamaCppEngine.TYPE) && r.model().equals(config.defaultEmbeddingModel());
+        boolean embeddingOnly = engines.provider(r.engine()).inProcess().isPresent() && r.model().equals(config.defaultEmbeddingModel());
         Uni<ModelInfo> info = embeddingOnly ? Uni.createFrom().item(new ModelInfo(r.model(), 0))
                 : adapter.resolveModel(r.model());
         return info.map(m -> {
@@ -179,10 +177,10 @@ class OllamaModels {
         return e;
     }
 
-    private static Map<String, Object> details(String engine) {
+    private Map<String, Object> details(String engine) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("parent_model", "");
-        d.put("format", engine.equals(LlamaCppEngine.TYPE) || engine.equals(OllamaEngine.TYPE) ? "gguf" : "");
+        d.put("format", engines.provider(engine).servesGguf() ? "gguf" : "");
         d.put("family", engine);
         d.put("families", List.of(engine));
         d.put("parameter_size", "");

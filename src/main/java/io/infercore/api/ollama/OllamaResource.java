@@ -211,9 +211,8 @@ public class OllamaResource {
      */
     private Multi<String> reply(ContainerRequestContext request, String path, boolean streaming, String model,
                                 Supplier<Uni<? extends Multi<String>>> work) {
-        Uni<Multi<String>> chunks = Uni.createFrom().<Multi<String>>deferred(work)
-                .onFailure().transform(t -> forOllama(t, model));
-        return replies.stream(RequestIds.of(request), path, streaming ? NDJSON : MediaType.APPLICATION_JSON, chunks);
+        return replies.deferred(RequestIds.of(request), path, streaming ? NDJSON : MediaType.APPLICATION_JSON, work,
+                t -> forOllama(t, model));
     }
 
     private Function<Throwable, String> errorLine(String requestId, String model) {

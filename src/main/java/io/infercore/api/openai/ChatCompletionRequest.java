@@ -16,8 +16,8 @@ import java.util.List;
 /**
  * Body of {@code POST /v1/chat/completions}, OpenAI's shape. Unknown fields are ignored, unlike on
  * {@code /api/v1}: SDKs send many optional ones ({@code user}, {@code store}, {@code metadata}...)
- * that change nothing here. Fields that would change the answer and cannot be honoured
- * ({@code n > 1}, {@code logprobs}, {@code tools}) are refused instead of ignored.
+ * that change nothing here. Fields that would change the answer and cannot be honoured by the
+ * engine ({@code logprobs} where the engine has none) are refused instead of ignored.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @Schema(name = "OpenAiChatCompletionRequest", description = "OpenAI chat completion request")
@@ -32,7 +32,8 @@ public record ChatCompletionRequest(
         @Schema(description = "Maximum tokens to generate") Integer maxCompletionTokens,
         @Schema(description = "0-2; 0 is greedy") Double temperature,
         @Schema(description = "Nucleus sampling, greater than 0 and at most 1") Double topP,
-        @Schema(description = "Choices to generate; only 1 is supported") Integer n,
+        @Schema(description = "Choices to generate, 1 to 8 (default 1); with a seed, choice i samples with seed + i")
+        Integer n,
         @Schema(description = "Stop sequences (a string or a list)") List<String> stop,
         @Schema(description = "Random seed for reproducible sampling") Long seed,
         @Schema(description = "{type: text | json_object | json_schema, json_schema: {name, schema}}") ResponseFormat responseFormat,
@@ -42,7 +43,10 @@ public record ChatCompletionRequest(
                 + "{type: function, function: {name}}") JsonNode toolChoice,
         @Schema(description = "false: at most one call per answer (default true); refused by ollama") Boolean parallelToolCalls,
         @Schema(description = "none disables the model's thinking; any other value enables it") String reasoningEffort,
-        @Schema(description = "Not supported; true is refused") Boolean logprobs,
+        @Schema(description = "true: each content token's log-probability (vllm, sglang; a 400 names engines "
+                + "that have none)") Boolean logprobs,
+        @Schema(description = "0-20 most likely tokens per position, with their log-probabilities; needs logprobs: true")
+        Integer topLogprobs,
         @Schema(description = "-2 to 2; passed to engines that support it") Double presencePenalty,
         @Schema(description = "-2 to 2; passed to engines that support it") Double frequencyPenalty,
         @Schema(description = "vLLM/SGLang extra: sample from the k most likely tokens") Integer topK,
@@ -82,13 +86,16 @@ public record ChatCompletionRequest(
         return Boolean.TRUE.equals(stream);
     }
 
+    /** How many choices to generate (checked). */
+    int choices() {
+        return OpenAiParams.choices(n);
+    }
+
     /** The engine request; every rule shared with {@code /api/v1} is checked later by the inference layer. */
     GenerationRequest toDraft() {
-        OpenAiParams.requireSingleChoice(n);
+        OpenAiParams.choices(n);
         OpenAiParams.requireStreamOptionsOnlyWhenStreaming(stream, streamOptions);
-        if (Boolean.TRUE.equals(logprobs)) {
-            throw InfercoreException.invalid("logprobs", "logprobs are not supported by infercore; leave logprobs unset");
-        }
+        Integer alternatives = OpenAiParams.chatLogprobs(logprobs, topLogprobs);
         if (messages == null) {
             throw InfercoreException.invalid("messages", "messages is required: a list of {role, content}");
         }
@@ -106,7 +113,7 @@ public record ChatCompletionRequest(
                 OpenAiParams.sampling(maxTokens, maxCompletionTokens, temperature, topP, stop, seed),
                 OpenAiParams.schemaOf(responseFormat),
                 OpenAiParams.engineArgs(presencePenalty, frequencyPenalty, topK, minP, ignoreEos), thinking(),
-                disabled ? null : functions, disabled ? null : choice);
+                disabled ? null : functions, disabled ? null : choice, alternatives);
     }
 
     private Boolean thinking() {

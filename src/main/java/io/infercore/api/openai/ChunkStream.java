@@ -4,6 +4,7 @@ import io.infercore.api.ApiError;
 import io.infercore.api.ExceptionMappers;
 import io.infercore.api.JsonText;
 import io.infercore.engine.StreamEvent;
+import io.infercore.engine.TokenLogprob;
 import io.infercore.engine.ToolCall;
 import io.infercore.engine.Usage;
 import io.infercore.inference.OpenStream;
@@ -18,8 +19,11 @@ import java.util.function.Function;
  * Turns an engine stream into OpenAI's SSE chunks, in OpenAI's order: for chat a role chunk first;
  * one chunk per delta; a finish chunk carrying {@code finish_reason}; with
  * {@code stream_options.include_usage} a usage chunk whose {@code choices} is empty; then
- * {@code data: [DONE]}. A failure after the first byte (the status is already 200) becomes a
- * {@code data: {"error":{...}}} chunk, then {@code [DONE]}, as vLLM and SGLang do.
+ * {@code data: [DONE]}. With {@code n} choices, each choice's chunks (role, deltas, finish) carry
+ * its {@code index} and follow the previous choice's; the usage chunk (every choice's tokens, the
+ * prompt counted once) and {@code [DONE]} come once, at the end. A failure after the first byte
+ * (the status is already 200) becomes a {@code data: {"error":{...}}} chunk, then {@code [DONE]},
+ * as vLLM and SGLang do.
  *
  * <p>Chunks are built by hand around a per-stream prefix: one is written per token, and the
  * general-purpose serializer would cost more than the token. Cancelling the returned stream
@@ -28,19 +32,23 @@ import java.util.function.Function;
 final class ChunkStream {
 
     static final String DONE = "data: [DONE]\n\n";
-    private static final String OPEN = "{\"index\":0,";
     private static final String CLOSE_CHOICE = ",\"logprobs\":null,\"finish_reason\":";
 
     private final boolean chat;
-    private final boolean includeUsage;
+    private final int index;
+    /** {@code {"index":i,} of this choice. */
+    private final String open;
     /** {@code data: {"id":..,"object":..,"created":..,"model":..,"choices":[} */
     private final String prefix;
     /** OpenAI numbers the tool calls of a choice across the whole stream. */
     private int toolCallIndex;
+    /** Characters of text sent so far: the legacy {@code text_offset} of the next token. */
+    private int textOffset;
 
-    private ChunkStream(boolean chat, String id, long created, String model, boolean includeUsage) {
+    private ChunkStream(boolean chat, String id, long created, String model, int index) {
         this.chat = chat;
-        this.includeUsage = includeUsage;
+        this.index = index;
+        this.open = "{\"index\":" + index + ",";
         StringBuilder p = new StringBuilder(96).append("data: {\"id\":");
         JsonText.appendQuoted(p, id);
         p.append(",\"object\":\"").append(chat ? "chat.completion.chunk" : "text_completion")
@@ -52,15 +60,41 @@ final class ChunkStream {
     /** {@code chat.completion.chunk}s of a chat completion. */
     static Multi<String> chat(String id, long created, OpenStream stream, boolean includeUsage,
                               Function<Throwable, String> errorChunk) {
-        ChunkStream chunks = new ChunkStream(true, id, created, stream.modelName(), includeUsage);
-        return chunks.frames(stream, errorChunk);
+        return chat(id, created, List.of(stream), includeUsage, errorChunk);
+    }
+
+    /** {@code chat.completion.chunk}s of the choices of a chat completion, one stream per choice. */
+    static Multi<String> chat(String id, long created, List<OpenStream> streams, boolean includeUsage,
+                              Function<Throwable, String> errorChunk) {
+        return choices(true, id, created, streams, includeUsage, errorChunk);
     }
 
     /** {@code text_completion} chunks of a legacy completion. */
     static Multi<String> text(String id, long created, OpenStream stream, boolean includeUsage,
                               Function<Throwable, String> errorChunk) {
-        ChunkStream chunks = new ChunkStream(false, id, created, stream.modelName(), includeUsage);
-        return chunks.frames(stream, errorChunk);
+        return text(id, created, List.of(stream), includeUsage, errorChunk);
+    }
+
+    /** {@code text_completion} chunks of the choices of a legacy completion, one stream per choice. */
+    static Multi<String> text(String id, long created, List<OpenStream> streams, boolean includeUsage,
+                              Function<Throwable, String> errorChunk) {
+        return choices(false, id, created, streams, includeUsage, errorChunk);
+    }
+
+    private static Multi<String> choices(boolean chat, String id, long created, List<OpenStream> streams,
+                                         boolean includeUsage, Function<Throwable, String> errorChunk) {
+        List<Multi<String>> parts = new ArrayList<>(streams.size() + 1);
+        int[] usage = new int[2];
+        for (int i = 0; i < streams.size(); i++) {
+            parts.add(new ChunkStream(chat, id, created, streams.get(i).modelName(), i).frames(streams.get(i), usage));
+        }
+        if (includeUsage) {
+            ChunkStream first = new ChunkStream(chat, id, created, streams.get(0).modelName(), 0);
+            parts.add(Multi.createFrom().deferred(() -> Multi.createFrom().item(
+                    first.usage(new Usage(usage[0], usage[1])))));
+        }
+        Multi<String> guarded = Multi.createBy().concatenating().streams(parts).onFailure().recoverWithItem(errorChunk);
+        return Multi.createBy().concatenating().streams(guarded, Multi.createFrom().item(DONE));
     }
 
     /** The chunk a client reads when the stream fails after it started: OpenAI's error object. */
@@ -70,13 +104,19 @@ final class ChunkStream {
                 String.valueOf(e.status())));
     }
 
-    private Multi<String> frames(OpenStream stream, Function<Throwable, String> errorChunk) {
-        Multi<String> body = stream.events().onItem().transformToIterable(this::framesOf);
+    /** This choice's frames; its token counts are added to {@code usage} (prompt tokens counted once). */
+    private Multi<String> frames(OpenStream stream, int[] usage) {
+        Multi<String> body = stream.events().onItem().transformToIterable(event -> {
+            if (event instanceof StreamEvent.Done done && done.usage() != null) {
+                usage[0] = Math.max(usage[0], done.usage().promptTokens());
+                usage[1] += done.usage().completionTokens();
+            }
+            return framesOf(event);
+        });
         if (chat) {
             body = Multi.createBy().concatenating().streams(Multi.createFrom().item(roleChunk()), body);
         }
-        Multi<String> guarded = body.onFailure().recoverWithItem(errorChunk);
-        return Multi.createBy().concatenating().streams(guarded, Multi.createFrom().item(DONE));
+        return body;
     }
 
     private List<String> framesOf(StreamEvent event) {
@@ -88,26 +128,22 @@ final class ChunkStream {
             }
             boolean hasReasoning = d.reasoning() != null && !d.reasoning().isEmpty();
             boolean hasText = d.text() != null && !d.text().isEmpty();
-            return hasText || hasReasoning ? List.of(delta(d.text(), hasReasoning ? d.reasoning() : null)) : List.of();
+            return hasText || hasReasoning || !d.logprobs().isEmpty()
+                    ? List.of(delta(d.text(), hasReasoning ? d.reasoning() : null, d.logprobs())) : List.of();
         }
         StreamEvent.Done done = (StreamEvent.Done) event;
-        List<String> frames = new ArrayList<>(2);
-        frames.add(finish(OpenAiParams.finishReason(done.finishReason())));
-        if (includeUsage) {
-            frames.add(usage(done.usage() == null ? Usage.EMPTY : done.usage()));
-        }
-        return frames;
+        return List.of(finish(OpenAiParams.finishReason(done.finishReason())));
     }
 
     private String roleChunk() {
-        return prefix + OPEN + "\"delta\":{\"role\":\"assistant\",\"content\":\"\"}" + CLOSE_CHOICE + "null}]}\n\n";
+        return prefix + open + "\"delta\":{\"role\":\"assistant\",\"content\":\"\"}" + CLOSE_CHOICE + "null}]}\n\n";
     }
 
-    private String delta(String text, String reasoning) {
+    private String delta(String text, String reasoning, List<TokenLogprob> logprobs) {
         int size = prefix.length() + 96 + (text == null ? 0 : text.length()) + (reasoning == null ? 0 : reasoning.length());
         StringBuilder f = new StringBuilder(size).append(prefix);
         if (chat) {
-            f.append(OPEN).append("\"delta\":{");
+            f.append(open).append("\"delta\":{");
             if (text != null && !text.isEmpty()) {
                 f.append("\"content\":");
                 JsonText.appendQuoted(f, text);
@@ -122,15 +158,24 @@ final class ChunkStream {
             // A text completion has no place for reasoning; only the text is streamed.
             f.append("{\"text\":");
             JsonText.appendQuoted(f, text == null ? "" : text);
-            f.append(",\"index\":0");
+            f.append(",\"index\":").append(index);
         }
-        return f.append(CLOSE_CHOICE).append("null}]}\n\n").toString();
+        if (logprobs.isEmpty()) {
+            return f.append(CLOSE_CHOICE).append("null}]}\n\n").toString();
+        }
+        f.append(",\"logprobs\":");
+        if (chat) {
+            OpenAiLogprobs.appendChat(f, logprobs);
+        } else {
+            textOffset = OpenAiLogprobs.appendText(f, logprobs, textOffset);
+        }
+        return f.append(",\"finish_reason\":null}]}\n\n").toString();
     }
 
     /** A whole call in one chunk: id, type and name with the complete arguments, as OpenAI allows. */
     private String toolCall(ToolCall call) {
         StringBuilder f = new StringBuilder(prefix.length() + 160 + call.arguments().length()).append(prefix)
-                .append(OPEN).append("\"delta\":{\"tool_calls\":[{\"index\":").append(toolCallIndex++).append(",\"id\":");
+                .append(open).append("\"delta\":{\"tool_calls\":[{\"index\":").append(toolCallIndex++).append(",\"id\":");
         JsonText.appendQuoted(f, call.id());
         f.append(",\"type\":\"function\",\"function\":{\"name\":");
         JsonText.appendQuoted(f, call.name());
@@ -140,7 +185,7 @@ final class ChunkStream {
     }
 
     private String finish(String reason) {
-        String choice = chat ? OPEN + "\"delta\":{}" : "{\"text\":\"\",\"index\":0";
+        String choice = chat ? open + "\"delta\":{}" : "{\"text\":\"\",\"index\":" + index;
         return prefix + choice + CLOSE_CHOICE + "\"" + reason + "\"}]}\n\n";
     }
 

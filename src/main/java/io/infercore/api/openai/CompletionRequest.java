@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Body of {@code POST /v1/completions} (OpenAI's legacy text completion). Unknown fields are
- * ignored, as on every {@code /v1} body; {@code echo}, {@code suffix}, {@code logprobs} and
- * {@code best_of} would change the answer and are refused when set.
+ * ignored, as on every {@code /v1} body; {@code echo}, {@code suffix} and {@code best_of} would
+ * change the answer and are refused when set.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @Schema(name = "OpenAiCompletionRequest", description = "OpenAI text completion request")
@@ -23,12 +23,14 @@ public record CompletionRequest(
         @Schema(description = "Maximum tokens to generate; default: the engine's") Integer maxTokens,
         @Schema(description = "0-2; 0 is greedy") Double temperature,
         @Schema(description = "Nucleus sampling, greater than 0 and at most 1") Double topP,
-        @Schema(description = "Choices to generate; only 1 is supported") Integer n,
+        @Schema(description = "Choices to generate, 1 to 8 (default 1); with a seed, choice i samples with seed + i")
+        Integer n,
         @Schema(description = "Stop sequences (a string or a list)") List<String> stop,
         @Schema(description = "Random seed for reproducible sampling") Long seed,
         @Schema(description = "Not supported; true is refused") Boolean echo,
         @Schema(description = "Not supported; refused when non-empty") String suffix,
-        @Schema(description = "Not supported; refused when set") Integer logprobs,
+        @Schema(description = "0-20: each token's log-probability and that many most likely alternatives (vllm, "
+                + "sglang; a 400 names engines that have none)") Integer logprobs,
         @Schema(description = "Only 1 is supported") Integer bestOf,
         @Schema(description = "-2 to 2; passed to engines that support it") Double presencePenalty,
         @Schema(description = "-2 to 2; passed to engines that support it") Double frequencyPenalty,
@@ -40,8 +42,12 @@ public record CompletionRequest(
         return Boolean.TRUE.equals(stream);
     }
 
+    int choices() {
+        return OpenAiParams.choices(n);
+    }
+
     GenerationRequest toDraft() {
-        OpenAiParams.requireSingleChoice(n);
+        OpenAiParams.choices(n);
         OpenAiParams.requireStreamOptionsOnlyWhenStreaming(stream, streamOptions);
         if (Boolean.TRUE.equals(echo)) {
             throw InfercoreException.invalid("echo", "echo is not supported by infercore; leave it unset");
@@ -49,15 +55,13 @@ public record CompletionRequest(
         if (suffix != null && !suffix.isEmpty()) {
             throw InfercoreException.invalid("suffix", "suffix (fill-in-the-middle) is not supported by infercore");
         }
-        if (logprobs != null) {
-            throw InfercoreException.invalid("logprobs", "logprobs are not supported by infercore; leave logprobs unset");
-        }
         if (bestOf != null && bestOf != 1) {
             throw InfercoreException.invalid("best_of", "best_of must be 1, got " + bestOf);
         }
         return new GenerationRequest(null, promptText(), null,
                 OpenAiParams.sampling(maxTokens, null, temperature, topP, stop, seed), null,
-                OpenAiParams.engineArgs(presencePenalty, frequencyPenalty, topK, minP, ignoreEos), null);
+                OpenAiParams.engineArgs(presencePenalty, frequencyPenalty, topK, minP, ignoreEos), null, null, null,
+                OpenAiParams.completionLogprobs(logprobs));
     }
 
     /** OpenAI also takes a batch of prompts or token ids; one answer per request is served here. */

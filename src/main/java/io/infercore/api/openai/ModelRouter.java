@@ -5,7 +5,6 @@ import io.infercore.engine.Capability;
 import io.infercore.engine.EngineAdapter;
 import io.infercore.engine.EngineRegistry;
 import io.infercore.engine.ModelInfo;
-import io.infercore.engine.llamacpp.LlamaCppEngine;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.infercore.inference.Target;
@@ -95,7 +94,7 @@ public class ModelRouter {
             return Uni.createFrom().item(new Target(model.substring(0, slash), name.isBlank() ? null : name, null));
         }
         if (model.equals(config.defaultModelName()) || model.equals(config.defaultEmbeddingModel())) {
-            return Uni.createFrom().item(new Target(LlamaCppEngine.TYPE, model, null));
+            return Uni.createFrom().item(new Target(engines.inProcessType(config.defaultEngine()), model, null));
         }
         Listing recent = lastListing;
         if (recent != null && System.nanoTime() - recent.atNanos() < ROUTE_CACHE_TTL.toNanos()) {
@@ -112,14 +111,21 @@ public class ModelRouter {
             }
             throw new InfercoreException(ErrorKind.MODEL_NOT_FOUND, "The model '" + model + "' does not exist: it is not '"
                     + config.defaultModelName() + "' and no reachable engine lists it. GET /v1/models shows what can be "
-                    + "served; to address an engine directly, prefix its type, e.g. 'ollama/" + model + "' (engines: "
+                    + "served; to address an engine directly, prefix its type, e.g. '" + exampleRemote() + "/" + model + "' (engines: "
                     + engines.types() + ")", "model", null);
         });
     }
 
-    private static Target find(Map<String, List<ModelInfo>> byEngine, String model) {
+    /** An engine to show in the prefix example: the first one behind a server, else any. */
+    private String exampleRemote() {
+        return engines.providers().stream().filter(p -> p.inProcess().isEmpty()).map(p -> p.type()).findFirst()
+                .orElse(engines.types().stream().findFirst().orElse("engine"));
+    }
+
+    private Target find(Map<String, List<ModelInfo>> byEngine, String model) {
         for (Map.Entry<String, List<ModelInfo>> e : byEngine.entrySet()) {
-            if (e.getValue().stream().anyMatch(m -> sameModel(m.name(), model))) {
+            var provider = engines.provider(e.getKey());
+            if (e.getValue().stream().anyMatch(m -> provider.sameModel(m.name(), model))) {
                 return new Target(e.getKey(), model, null);
             }
         }
@@ -130,12 +136,13 @@ public class ModelRouter {
     public Uni<List<Listed>> list() {
         return listings().map(byEngine -> {
             Map<String, Listed> byId = new LinkedHashMap<>();
-            byId.put(config.defaultModelName(), new Listed(config.defaultModelName(), LlamaCppEngine.TYPE));
-            EngineAdapter embedded = engines.all().stream().filter(a -> a.type().equals(LlamaCppEngine.TYPE))
+            String inProcess = engines.inProcessType(config.defaultEngine());
+            byId.put(config.defaultModelName(), new Listed(config.defaultModelName(), inProcess));
+            EngineAdapter embedded = engines.all().stream().filter(a -> a.type().equals(inProcess))
                     .findFirst().orElse(null);
             if (embedded != null && embedded.supports(Capability.EMBEDDINGS)) {
                 byId.putIfAbsent(config.defaultEmbeddingModel(),
-                        new Listed(config.defaultEmbeddingModel(), LlamaCppEngine.TYPE));
+                        new Listed(config.defaultEmbeddingModel(), inProcess));
             }
             for (Supervisor.RunRoute run : liveRuns()) {
                 byId.putIfAbsent(run.runId(), new Listed(run.runId(), run.engineType()));
@@ -194,9 +201,4 @@ public class ModelRouter {
         return supervisor.routes().stream().filter(ModelRouter::isLive).toList();
     }
 
-    /** Ollama names a model {@code x} or {@code x:latest} interchangeably. */
-    static boolean sameModel(String listed, String requested) {
-        return listed.equals(requested) || listed.equals(requested + ":latest")
-                || requested.equals(listed + ":latest");
-    }
 }

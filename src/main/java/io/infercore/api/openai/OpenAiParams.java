@@ -29,11 +29,49 @@ final class OpenAiParams {
         return options != null && Boolean.TRUE.equals(options.includeUsage());
     }
 
-    static void requireSingleChoice(Integer n) {
-        if (n != null && n != 1) {
-            throw InfercoreException.invalid("n", "n must be 1: infercore generates one choice per request, got " + n
-                    + "; send n separate requests (with different seeds) for more");
+    /** The most choices one request may ask for: each is a whole generation. */
+    static final int MAX_CHOICES = 8;
+    /** OpenAI's (and vLLM's) bound on {@code top_logprobs}. */
+    static final int MAX_TOP_LOGPROBS = 20;
+
+    /** {@code n}: 1 when unset, else 1 to {@link #MAX_CHOICES}. */
+    static int choices(Integer n) {
+        if (n == null) {
+            return 1;
         }
+        if (n < 1 || n > MAX_CHOICES) {
+            throw InfercoreException.invalid("n", "n must be between 1 and " + MAX_CHOICES + ", got " + n);
+        }
+        return n;
+    }
+
+    /**
+     * Chat's {@code logprobs} and {@code top_logprobs} as the engine's alternative count: null
+     * without {@code logprobs: true}; {@code top_logprobs} (0-20, default 0) needs it, as on OpenAI.
+     */
+    static Integer chatLogprobs(Boolean logprobs, Integer topLogprobs) {
+        if (topLogprobs != null) {
+            if (topLogprobs < 0 || topLogprobs > MAX_TOP_LOGPROBS) {
+                throw InfercoreException.invalid("top_logprobs", "top_logprobs must be between 0 and "
+                        + MAX_TOP_LOGPROBS + ", got " + topLogprobs);
+            }
+            if (!Boolean.TRUE.equals(logprobs)) {
+                throw InfercoreException.invalid("top_logprobs", "top_logprobs requires logprobs: true");
+            }
+        }
+        if (!Boolean.TRUE.equals(logprobs)) {
+            return null;
+        }
+        return topLogprobs == null ? 0 : topLogprobs;
+    }
+
+    /** The legacy completion's {@code logprobs}: the number of alternatives per token, 0 to 20 (vLLM's bound). */
+    static Integer completionLogprobs(Integer logprobs) {
+        if (logprobs != null && (logprobs < 0 || logprobs > MAX_TOP_LOGPROBS)) {
+            throw InfercoreException.invalid("logprobs", "logprobs must be between 0 and " + MAX_TOP_LOGPROBS
+                    + ", got " + logprobs);
+        }
+        return logprobs;
     }
 
     /** As OpenAI and vLLM do: {@code stream_options} without streaming is a mistake worth reporting. */

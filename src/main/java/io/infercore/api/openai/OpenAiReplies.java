@@ -30,6 +30,17 @@ public final class OpenAiReplies {
             @Schema(description = "Tokens in the prompt (after the chat template)") int promptTokens,
             @Schema(description = "Tokens generated") int completionTokens,
             @Schema(description = "prompt_tokens + completion_tokens") int totalTokens) {
+        static OpenAiUsage of(List<Completion> completions) {
+            int prompt = 0;
+            int completion = 0;
+            for (Completion c : completions) {
+                Usage u = c.result().usage() == null ? Usage.EMPTY : c.result().usage();
+                prompt = Math.max(prompt, u.promptTokens());
+                completion += u.completionTokens();
+            }
+            return new OpenAiUsage(prompt, completion, prompt + completion);
+        }
+
         static OpenAiUsage of(Usage usage) {
             Usage u = usage == null ? Usage.EMPTY : usage;
             return new OpenAiUsage(u.promptTokens(), u.completionTokens(), u.totalTokens());
@@ -42,28 +53,39 @@ public final class OpenAiReplies {
             @Schema(description = "chat.completion") String object,
             @Schema(description = "Unix time in seconds") long created,
             @Schema(description = "Model that answered, as the engine names it") String model,
-            @Schema(description = "Exactly one choice") List<ChatChoice> choices,
+            @Schema(description = "n choices (default 1)") List<ChatChoice> choices,
             OpenAiUsage usage,
             @JsonInclude(JsonInclude.Include.NON_NULL)
             @Schema(description = "infercore extension, with response_format json_schema: the schema keywords (JSON "
                     + "pointers) the engine's constrained decoding does not enforce; absent when the engine does not say")
             List<String> unenforcedKeywords) {
         static ChatCompletion of(String id, long created, Completion c) {
-            GenerationResult r = c.result();
-            List<ToolCallData> calls = ToolFields.data(r.toolCalls());
-            String content = calls != null && (r.text() == null || r.text().isEmpty()) ? null : r.text();
-            AssistantMessage message = new AssistantMessage("assistant", content, r.reasoning(), null, calls);
-            return new ChatCompletion(id, "chat.completion", created, c.modelName(),
-                    List.of(new ChatChoice(0, message, null, OpenAiParams.finishReason(r.finishReason()))),
-                    OpenAiUsage.of(r.usage()), c.unenforcedKeywords());
+            return of(id, created, List.of(c));
+        }
+
+        /** One choice per completion, in order; usage counts the prompt once and every choice's tokens. */
+        static ChatCompletion of(String id, long created, List<Completion> completions) {
+            List<ChatChoice> choices = new ArrayList<>(completions.size());
+            for (Completion c : completions) {
+                GenerationResult r = c.result();
+                List<ToolCallData> calls = ToolFields.data(r.toolCalls());
+                String content = calls != null && (r.text() == null || r.text().isEmpty()) ? null : r.text();
+                AssistantMessage message = new AssistantMessage("assistant", content, r.reasoning(), null, calls);
+                choices.add(new ChatChoice(choices.size(), message, OpenAiLogprobs.chat(r.logprobs()),
+                        OpenAiParams.finishReason(r.finishReason())));
+            }
+            Completion first = completions.get(0);
+            return new ChatCompletion(id, "chat.completion", created, first.modelName(), choices,
+                    OpenAiUsage.of(completions), first.unenforcedKeywords());
         }
     }
 
     @Schema(name = "OpenAiChatChoice", description = "One choice of a chat completion")
     public record ChatChoice(
-            @Schema(description = "Always 0") int index,
+            @Schema(description = "Position of the choice, 0 to n - 1") int index,
             AssistantMessage message,
-            @Schema(description = "Always null (not supported)") Object logprobs,
+            @Schema(description = "With logprobs: true, the content tokens' log-probabilities; else null")
+            OpenAiLogprobs.ChatLogprobs logprobs,
             @Schema(description = "stop, length or tool_calls") String finishReason) {
     }
 
@@ -85,20 +107,29 @@ public final class OpenAiReplies {
             @Schema(description = "text_completion") String object,
             @Schema(description = "Unix time in seconds") long created,
             @Schema(description = "Model that answered, as the engine names it") String model,
-            @Schema(description = "Exactly one choice") List<TextChoice> choices,
+            @Schema(description = "n choices (default 1)") List<TextChoice> choices,
             OpenAiUsage usage) {
         static TextCompletion of(String id, long created, Completion c) {
-            return new TextCompletion(id, "text_completion", created, c.modelName(),
-                    List.of(new TextChoice(c.result().text(), 0, null, OpenAiParams.finishReason(c.result().finishReason()))),
-                    OpenAiUsage.of(c.result().usage()));
+            return of(id, created, List.of(c));
+        }
+
+        static TextCompletion of(String id, long created, List<Completion> completions) {
+            List<TextChoice> choices = new ArrayList<>(completions.size());
+            for (Completion c : completions) {
+                choices.add(new TextChoice(c.result().text(), choices.size(), OpenAiLogprobs.text(c.result().logprobs()),
+                        OpenAiParams.finishReason(c.result().finishReason())));
+            }
+            return new TextCompletion(id, "text_completion", created, completions.get(0).modelName(), choices,
+                    OpenAiUsage.of(completions));
         }
     }
 
     @Schema(name = "OpenAiTextChoice", description = "One choice of a text completion")
     public record TextChoice(
             @Schema(description = "Generated text") String text,
-            @Schema(description = "Always 0") int index,
-            @Schema(description = "Always null (not supported)") Object logprobs,
+            @Schema(description = "Position of the choice, 0 to n - 1") int index,
+            @Schema(description = "With logprobs set, the tokens' log-probabilities; else null")
+            OpenAiLogprobs.TextLogprobs logprobs,
             @Schema(description = "stop or length") String finishReason) {
     }
 

@@ -102,7 +102,7 @@ public class OpenAiResource {
     @APIResponse(responseCode = "503", description = "Engine unavailable or busy")
     public Multi<String> chat(ChatCompletionRequest body, @Context ContainerRequestContext request) {
         String requestId = RequestIds.of(request);
-        ChatCompletionRequest b = require(body);
+        ChatCompletionRequest b = Replies.requireBody(body);
         RequestProbe probe = RequestProbe.of(request);
         String id = "chatcmpl-" + requestId;
         long created = Instant.now().getEpochSecond();
@@ -111,10 +111,10 @@ public class OpenAiResource {
             return router.target(b.model()).chain(target -> {
                 gate.generation(request, target, "model");
                 if (b.streaming()) {
-                    return inference.stream(target, draft, probe).map(s -> ChunkStream.chat(id, created, s,
-                            OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
+                    return inference.streamChoices(target, draft, b.choices(), probe).map(s -> ChunkStream.chat(id,
+                            created, s, OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
                 }
-                return inference.generate(target, draft, probe)
+                return inference.generateChoices(target, draft, b.choices(), probe)
                         .map(c -> single(OpenAiReplies.ChatCompletion.of(id, created, c)));
             });
         });
@@ -131,7 +131,7 @@ public class OpenAiResource {
     @APIResponse(responseCode = "404", description = "Unknown model")
     public Multi<String> completions(CompletionRequest body, @Context ContainerRequestContext request) {
         String requestId = RequestIds.of(request);
-        CompletionRequest b = require(body);
+        CompletionRequest b = Replies.requireBody(body);
         RequestProbe probe = RequestProbe.of(request);
         String id = "cmpl-" + requestId;
         long created = Instant.now().getEpochSecond();
@@ -140,10 +140,10 @@ public class OpenAiResource {
             return router.target(b.model()).chain(target -> {
                 gate.generation(request, target, "model");
                 if (b.streaming()) {
-                    return inference.stream(target, draft, probe).map(s -> ChunkStream.text(id, created, s,
-                            OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
+                    return inference.streamChoices(target, draft, b.choices(), probe).map(s -> ChunkStream.text(id,
+                            created, s, OpenAiParams.includeUsage(b.streamOptions()), errorChunk(requestId)));
                 }
-                return inference.generate(target, draft, probe)
+                return inference.generateChoices(target, draft, b.choices(), probe)
                         .map(c -> single(OpenAiReplies.TextCompletion.of(id, created, c)));
             });
         });
@@ -160,7 +160,7 @@ public class OpenAiResource {
     @APIResponse(responseCode = "404", description = "Unknown model")
     public Multi<String> embeddings(EmbeddingRequest body, @Context ContainerRequestContext request) {
         String requestId = RequestIds.of(request);
-        EmbeddingRequest b = require(body);
+        EmbeddingRequest b = Replies.requireBody(body);
         RequestProbe probe = RequestProbe.of(request);
         return reply(requestId, "/v1/embeddings", false, () -> {
             var texts = b.texts();
@@ -175,14 +175,11 @@ public class OpenAiResource {
         });
     }
 
-    /**
-     * Every failure before the first byte, synchronous or not, becomes an HTTP error in OpenAI's
-     * shape (through {@link Replies}); the status is decided before anything is written.
-     */
+    /** Every failure before the first byte, synchronous or not, becomes an HTTP error in OpenAI's shape. */
     private Multi<String> reply(String requestId, String path, boolean streaming,
                                 Supplier<Uni<? extends Multi<String>>> work) {
-        Uni<Multi<String>> chunks = Uni.createFrom().<Multi<String>>deferred(work).onFailure().transform(OpenAiResource::forV1);
-        return replies.stream(requestId, path, streaming ? EVENT_STREAM : MediaType.APPLICATION_JSON, chunks);
+        return replies.deferred(requestId, path, streaming ? EVENT_STREAM : MediaType.APPLICATION_JSON, work,
+                OpenAiResource::forV1);
     }
 
     private Function<Throwable, String> errorChunk(String requestId) {
@@ -213,12 +210,5 @@ public class OpenAiResource {
     /** The listed models the caller's key may use (all of them without keys or a key's model list). */
     private List<ModelRouter.Listed> visible(ContainerRequestContext request, List<ModelRouter.Listed> models) {
         return gate.visible(request, models, ModelRouter.Listed::ownedBy, ModelRouter.Listed::id);
-    }
-
-    private static <T> T require(T body) {
-        if (body == null) {
-            throw InfercoreException.invalid(null, "request body is required (a JSON object)");
-        }
-        return body;
     }
 }

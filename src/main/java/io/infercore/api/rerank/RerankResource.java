@@ -4,11 +4,10 @@ import io.infercore.access.ModelGate;
 import io.infercore.api.Replies;
 import io.infercore.api.RequestIds;
 import io.infercore.api.openai.ModelRouter;
-import io.infercore.error.InfercoreException;
+import io.infercore.api.openai.OpenAiResource;
 import io.infercore.inference.InferenceService;
 import io.infercore.metrics.RequestProbe;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -24,7 +23,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code POST /v1/rerank} in Jina's and Cohere's shape, for RAG pipelines (LangChain, LlamaIndex,
@@ -37,9 +35,6 @@ import java.util.Set;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.TEXT_PLAIN) // the real type is set by Replies
 public class RerankResource {
-
-    /** Names the shared layers give the target's fields; on /v1 they are all {@code model}. */
-    private static final Set<String> TARGET_PARAMS = Set.of("model_name", "engine_type", "run_id");
 
     @Inject
     InferenceService inference;
@@ -61,10 +56,8 @@ public class RerankResource {
     public Multi<String> rerank(RerankBodies.Jina body, @Context ContainerRequestContext request) {
         String requestId = RequestIds.of(request);
         RequestProbe probe = RequestProbe.of(request);
-        Uni<Multi<String>> reply = Uni.createFrom().<Multi<String>>deferred(() -> {
-            if (body == null) {
-                throw InfercoreException.invalid(null, "request body is required (a JSON object)");
-            }
+        return replies.deferred(requestId, "/v1/rerank", MediaType.APPLICATION_JSON, () -> {
+            Replies.requireBody(body);
             List<String> documents = RerankBodies.documents(body.documents());
             return router.target(body.model()).chain(target -> {
                 gate.embedding(request, target, "model");
@@ -77,14 +70,6 @@ public class RerankResource {
                 out.put("usage", RerankBodies.usage(c));
                 return Multi.createFrom().item(replies.write(out));
             });
-        }).onFailure().transform(RerankResource::forV1);
-        return replies.stream(requestId, "/v1/rerank", MediaType.APPLICATION_JSON, reply);
-    }
-
-    private static Throwable forV1(Throwable t) {
-        if (t instanceof InfercoreException e && e.param() != null && TARGET_PARAMS.contains(e.param())) {
-            return new InfercoreException(e.kind(), e.getMessage(), "model", e.getCause());
-        }
-        return t;
+        }, OpenAiResource::forV1);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.infercore.api.ToolFields;
 import io.infercore.engine.ChatMessage;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.SamplingParams;
@@ -92,8 +93,8 @@ public record ResponsesRequest(
             turns.add(new ChatMessage("system", instructions));
         }
         turns.addAll(ResponseItems.toMessages(conversation));
-        ToolChoice choice = ResponseTools.choice(toolChoice);
-        List<ToolSpec> functions = ResponseTools.tools(tools);
+        ToolChoice choice = ToolFields.choice(toolChoice, ToolFields.Shape.FLAT);
+        List<ToolSpec> functions = ToolFields.tools(tools, ToolFields.Shape.FLAT);
         boolean disabled = choice != null && "none".equals(choice.mode());
         SamplingParams sampling = new SamplingParams(maxOutputTokens, temperature, topP, null, null);
         Map<String, Object> extras = new LinkedHashMap<>();

@@ -191,9 +191,8 @@ public class ResponsesResource {
     }
 
     private Multi<String> reply(String requestId, boolean streaming, Supplier<Uni<? extends Multi<String>>> work) {
-        Uni<Multi<String>> chunks = Uni.createFrom().<Multi<String>>deferred(work).onFailure()
-                .transform(ResponsesResource::forResponses);
-        return replies.stream(requestId, PATH, streaming ? "text/event-stream" : MediaType.APPLICATION_JSON, chunks);
+        return replies.deferred(requestId, PATH, streaming ? "text/event-stream" : MediaType.APPLICATION_JSON, work,
+                ResponsesResource::forResponses);
     }
 
     /** The shared layers name the token limit max_tokens (e.g. above the model's context); here it is max_output_tokens. */

@@ -131,10 +131,27 @@ public class LlamaCppEngine implements EngineAdapter {
         return TYPE;
     }
 
+    /**
+     * No {@link Capability#LOGPROBS}: llama.cpp computes token probabilities ({@code n_probs}), but
+     * the binding cannot hand them over. In de.kherud:llama 4.2.0 the JNI side of
+     * {@code LlamaOutput.probabilities} reads the fields {@code probs}/{@code tok_str} of each
+     * {@code completion_probabilities} entry, which the llama.cpp server code it bundles no longer
+     * writes ({@code top_logprobs}/{@code token}); reading a missing key of a const JSON object is a
+     * failed assertion, which aborts the whole process (GGML_ASSERT in json.hpp), gateway included.
+     * Even where it works, the map keyed by token text loses order and duplicates. Requests for
+     * logprobs are therefore refused with a 400 before anything reaches the native code; see
+     * {@code EmbeddedLogprobsProbeTest}, which fails once a binding release fixes this.
+     */
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GENERATE, Capability.CHAT, Capability.STREAMING,
                 Capability.STRUCTURED_OUTPUT, Capability.TOOLS, Capability.EMBEDDINGS, Capability.HEALTH);
+    }
+
+    @Override
+    public Optional<String> logprobsRefusal() {
+        return Optional.of("the llama.cpp binding (de.kherud:llama 4.2.0) aborts the process when asked for token "
+                + "probabilities, so the embedded engine does not ask");
     }
 
     @Override

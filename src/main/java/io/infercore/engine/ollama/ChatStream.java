@@ -1,19 +1,11 @@
 package io.infercore.engine.ollama;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.http.client.HttpClient;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.http.client.HttpRequest;
-import dev.langchain4j.http.client.SuccessfulHttpResponse;
-import dev.langchain4j.http.client.sse.ServerSentEvent;
-import dev.langchain4j.http.client.sse.ServerSentEventContext;
-import dev.langchain4j.http.client.sse.ServerSentEventListener;
-import dev.langchain4j.http.client.sse.ServerSentEventParser;
-import dev.langchain4j.http.client.sse.ServerSentEventParsingHandle;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
@@ -28,17 +20,22 @@ import dev.langchain4j.model.output.FinishReason;
 import io.infercore.engine.ChatMessage;
 import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.StreamEvent;
+import io.infercore.engine.TokenLogprob;
 import io.infercore.engine.ToolCall;
 import io.infercore.engine.ToolCalls;
-import io.infercore.engine.UpstreamErrors;
 import io.infercore.engine.Usage;
+import io.infercore.engine.http.EngineHttp;
+import io.infercore.engine.http.Framing;
+import io.infercore.engine.http.Lc4jHttpClient;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code /api/chat} through LangChain4j's {@link OllamaStreamingChatModel}: it builds the request
@@ -46,21 +43,22 @@ import java.util.List;
  * (content, {@code thinking}, {@code done_reason}, counts), and its callbacks are bridged into a
  * Mutiny emitter.
  *
- * <p>The wire is ours: the model gets a per-call {@link Transport}, LangChain4j's own HTTP SPI,
- * backed by {@link NdjsonCall}. LangChain4j 1.11's Ollama client cannot be used with its default
+ * <p>The wire is ours: the model gets a per-call {@link Lc4jHttpClient}, LangChain4j's own HTTP
+ * SPI on the one transport, which hands each NDJSON line to LangChain4j unparsed (LangChain4j
+ * parses it once). LangChain4j 1.11's Ollama client cannot be used with its default
  * transport here because (checked in its bytecode) an {@code {"error": ...}} line inside the 200
  * stream is parsed as a chunk without a message and silently skipped, and the listener has no
  * end-of-body callback, so such a stream never completes; its cancel handle only exists once the
  * first token has arrived (nothing stops a request still waiting for it); and its request has no
- * {@code truncate} field. The transport adds {@code truncate}, and {@code tools} as declared, to
- * the body LangChain4j wrote.
+ * {@code truncate} field. {@code truncate}, and {@code tools} as declared, are added to the body
+ * LangChain4j wrote.
  */
 final class ChatStream {
 
     private ChatStream() {
     }
 
-    static Multi<StreamEvent> open(NdjsonCalls calls, String baseUrl, GenerationRequest request, OllamaOptions options) {
+    static Multi<StreamEvent> open(EngineHttp http, ObjectMapper mapper, GenerationRequest request, OllamaOptions options) {
         if (request.hasTools() && !request.toolChoice().isAuto()) {
             return Multi.createFrom().failure(new InfercoreException(ErrorKind.UNSUPPORTED, "Ollama lets the model "
                     + "decide whether to call a tool: tool_choice '" + (request.toolChoice().function() != null
@@ -73,11 +71,23 @@ final class ChatStream {
                     + "vllm/sglang or llamacpp", "parallel_tool_calls", null));
         }
         return Multi.createFrom().emitter(emitter -> {
-            Transport transport = new Transport(calls, request, options.truncate(), emitter);
-            emitter.onTermination(transport::cancel);
+            Lc4jHttpClient.Call call = new Lc4jHttpClient.Call();
+            emitter.onTermination(call::cancel);
+            AtomicBoolean answered = new AtomicBoolean();
+            Logprobs logprobs = new Logprobs(mapper, request.logprobs());
+            Lc4jHttpClient client = new Lc4jHttpClient(http, Framing.NDJSON_GENERATION, request.model(), call,
+                    body -> withOurFields(mapper, body, request, options.truncate()),
+                    request.logprobs() == null ? UnaryOperator.identity() : logprobs::keep);
+            client.afterClose(() -> {
+                if (!answered.get()) {
+                    // LangChain4j completes the emitter on the done line; reaching here means it did not.
+                    emitter.fail(new InfercoreException(ErrorKind.UPSTREAM_ERROR,
+                            "ollama's final chat chunk could not be read for model '" + request.model() + "'"));
+                }
+            });
             OllamaStreamingChatModel model = new OllamaStreamingChatModel.OllamaStreamingChatModelBuilder()
-                    .httpClientBuilder(transport)
-                    .baseUrl(baseUrl)
+                    .httpClientBuilder(client.builder())
+                    .baseUrl(http.endpoint().baseUrl())
                     .returnThinking(true)
                     .build();
             try {
@@ -85,12 +95,27 @@ final class ChatStream {
                         .messages(messages(request))
                         .parameters(parameters(request, options))
                         .build();
-                model.chat(chat, new Handler(transport, emitter, baseUrl));
+                model.chat(chat, new Handler(answered, emitter, http, logprobs));
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
                 emitter.fail(new InfercoreException(ErrorKind.INVALID_REQUEST, "the ollama chat request cannot be built: "
                         + e.getMessage(), "messages", null));
             }
         });
+    }
+
+    /** The body LangChain4j wrote, with {@code truncate} and the tools as declared (same shape as OpenAI's). */
+    private static String withOurFields(ObjectMapper mapper, String body, GenerationRequest request, boolean truncate) {
+        try {
+            ObjectNode node = (ObjectNode) mapper.readTree(body);
+            node.put("truncate", truncate);
+            OllamaLogprobs.ask(node, request.logprobs());
+            if (request.hasTools()) {
+                node.set("tools", ToolCalls.toolsJson(request.tools()));
+            }
+            return node.toString();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("LangChain4j wrote a chat body that is not JSON", e);
+        }
     }
 
     private static OllamaChatRequestParameters parameters(GenerationRequest request, OllamaOptions o) {
@@ -125,13 +150,45 @@ final class ChatStream {
         });
     }
 
+    /**
+     * The log-probabilities of the line LangChain4j is about to read (it has no field for them): each
+     * line passes through {@link #keep} just before LangChain4j parses it and calls the handler on the
+     * same thread, so the handler's next content delta takes them; tokens of a line without content
+     * wait for the next delta, or go out on their own before the Done.
+     */
+    private static final class Logprobs {
+        private final ObjectMapper mapper;
+        private final Integer top;
+        private final List<TokenLogprob> pending = new ArrayList<>();
+
+        Logprobs(ObjectMapper mapper, Integer top) {
+            this.mapper = mapper;
+            this.top = top;
+        }
+
+        synchronized String keep(String line) {
+            try {
+                pending.addAll(OllamaLogprobs.read(mapper.readTree(line).get("logprobs"), top));
+            } catch (JsonProcessingException e) {
+                // not JSON: LangChain4j's reading of the same line reports it
+            }
+            return line;
+        }
+
+        synchronized List<TokenLogprob> take() {
+            List<TokenLogprob> taken = List.copyOf(pending);
+            pending.clear();
+            return taken;
+        }
+    }
+
     /** LangChain4j's callbacks, onto the emitter: content and thinking deltas, then one Done. */
-    private record Handler(Transport transport, MultiEmitter<? super StreamEvent> emitter, String baseUrl)
-            implements StreamingChatResponseHandler {
+    private record Handler(AtomicBoolean answered, MultiEmitter<? super StreamEvent> emitter, EngineHttp http,
+                           Logprobs logprobs) implements StreamingChatResponseHandler {
 
         @Override
         public void onPartialResponse(String text) {
-            emitter.emit(StreamEvent.Delta.text(text));
+            emitter.emit(new StreamEvent.Delta(text, null, null, logprobs.take()));
         }
 
         @Override
@@ -143,6 +200,10 @@ final class ChatStream {
         @Override
         public void onCompleteResponse(ChatResponse response) {
             var usage = response.tokenUsage();
+            List<TokenLogprob> left = logprobs.take();
+            if (!left.isEmpty()) {
+                emitter.emit(new StreamEvent.Delta(null, null, null, left));
+            }
             List<ToolCall> toolCalls = ToolCalls.fromLangChain4j(response.aiMessage());
             if (!toolCalls.isEmpty()) {
                 emitter.emit(StreamEvent.Delta.calls(toolCalls));
@@ -151,13 +212,13 @@ final class ChatStream {
             emitter.emit(new StreamEvent.Done(finish, new Usage(
                     usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
                     usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount())));
-            transport.answered = true;
+            answered.set(true);
             emitter.complete();
         }
 
         @Override
         public void onError(Throwable error) {
-            emitter.fail(UpstreamErrors.fromTransport(OllamaEngine.TYPE, baseUrl, error));
+            emitter.fail(http.transportError(error));
         }
 
         private static String finishReason(FinishReason reason) {
@@ -165,116 +226,6 @@ final class ChatStream {
                 return "length";
             }
             return reason == FinishReason.TOOL_EXECUTION ? "tool_calls" : "stop";
-        }
-    }
-
-    /**
-     * LangChain4j's HTTP SPI for exactly one chat call: hands each NDJSON line to LangChain4j's
-     * listener as an event, and sends failures (status, error line, timeout, early end) straight
-     * to the emitter.
-     */
-    private static final class Transport implements HttpClientBuilder, HttpClient, NdjsonCall.Sink {
-
-        private final NdjsonCalls calls;
-        private final String model;
-        private final GenerationRequest generation;
-        private final boolean truncate;
-        private final MultiEmitter<? super StreamEvent> emitter;
-        private volatile NdjsonCall call;
-        private volatile boolean cancelled;
-        private volatile boolean answered;
-        private ServerSentEventListener listener;
-        private ServerSentEventContext context;
-
-        Transport(NdjsonCalls calls, GenerationRequest request, boolean truncate, MultiEmitter<? super StreamEvent> emitter) {
-            this.calls = calls;
-            this.model = request.model();
-            this.generation = request;
-            this.truncate = truncate;
-            this.emitter = emitter;
-        }
-
-        @Override
-        public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
-            this.listener = listener;
-            this.context = new ServerSentEventContext(new ServerSentEventParsingHandle() {
-                @Override
-                public void cancel() {
-                    Transport.this.cancel();
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return cancelled;
-                }
-            });
-            ObjectNode body = (ObjectNode) calls.readTree(request.body());
-            body.put("truncate", truncate);
-            if (generation.hasTools()) {
-                body.set("tools", ToolCalls.toolsJson(generation.tools())); // as declared; same shape as OpenAI's
-            }
-            call = calls.start(model, request.url(), body.toString(), this);
-            if (cancelled) {
-                call.cancel();
-            }
-        }
-
-        @Override
-        public SuccessfulHttpResponse execute(HttpRequest request) {
-            throw new UnsupportedOperationException("the ollama engine only streams /api/chat");
-        }
-
-        void cancel() {
-            cancelled = true;
-            NdjsonCall current = call;
-            if (current != null) {
-                current.cancel();
-            }
-        }
-
-        @Override
-        public void line(JsonNode chunk, String raw) {
-            listener.onEvent(new ServerSentEvent(null, raw), context);
-        }
-
-        @Override
-        public void failed(InfercoreException failure) {
-            emitter.fail(failure);
-        }
-
-        @Override
-        public void ended() {
-            if (!answered) {
-                // LangChain4j completes the emitter on the done line; reaching here means it did not.
-                emitter.fail(new InfercoreException(ErrorKind.UPSTREAM_ERROR,
-                        "ollama's final chat chunk could not be read for model '" + model + "'"));
-            }
-        }
-
-        // LangChain4j configures timeouts through the builder; ours come from ollama.timeouts.
-        @Override
-        public Duration connectTimeout() {
-            return null;
-        }
-
-        @Override
-        public HttpClientBuilder connectTimeout(Duration timeout) {
-            return this;
-        }
-
-        @Override
-        public Duration readTimeout() {
-            return null;
-        }
-
-        @Override
-        public HttpClientBuilder readTimeout(Duration timeout) {
-            return this;
-        }
-
-        @Override
-        public HttpClient build() {
-            return this;
         }
     }
 }

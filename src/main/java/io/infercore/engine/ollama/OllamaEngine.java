@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infercore.config.InfercoreConfig;
 import io.infercore.engine.Capability;
 import io.infercore.engine.EmbeddingResult;
+import io.infercore.engine.EndpointRegistry;
 import io.infercore.engine.EngineAdapter;
 import io.infercore.engine.EngineHealth;
 import io.infercore.engine.GenerationRequest;
@@ -12,30 +13,33 @@ import io.infercore.engine.StreamEvent;
 import io.infercore.engine.UpstreamErrors;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.infercore.engine.http.EngineHttp;
+import io.infercore.engine.http.Framing;
+import io.infercore.engine.openai.RemoteEndpoint;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.WebApplicationException;
 
-import java.io.Closeable;
-import java.io.IOException;
-import java.net.URI;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Ollama engine ({@code engine_type: "ollama"}) at {@code ollama.base_url}: chat through
- * LangChain4j ({@link ChatStream}), raw-prompt generation on our own NDJSON client
- * ({@link GenerateStream}, see there why), and the model-management routes through a Quarkus REST
- * client ({@link OllamaApi}), exposed here as public methods for the supervisor. Every failure
- * goes through {@link UpstreamErrors}.
+ * LangChain4j ({@link ChatStream}), raw-prompt generation read by us ({@link GenerateStream}, see
+ * there why), and the model-management routes, exposed here as public methods for the supervisor:
+ * all on the one transport ({@link EngineHttp}, with {@code ollama.timeouts}). Every failure goes
+ * through {@link UpstreamErrors}.
  *
  * <p>Model names follow Ollama: {@code llama3.2} means {@code llama3.2:latest}.
  */
@@ -45,8 +49,18 @@ public class OllamaEngine implements EngineAdapter {
     public static final String TYPE = "ollama";
 
     private final String baseUrl;
-    private final OllamaApi api;
-    private final NdjsonCalls calls;
+    private final InfercoreConfig.Timeouts timeouts;
+    private final EngineHttp http;
+    private final ObjectMapper mapper;
+    /** The transports of the Ollama servers supervised runs live on (Kubernetes Pods), by base URL. */
+    private final Map<String, EngineHttp> runServers = new ConcurrentHashMap<>();
+
+    /**
+     * Ollama servers of supervised runs by model (the Kubernetes backend's Pods); without an entry
+     * the configured {@code base_url} serves. Null outside CDI.
+     */
+    @Inject
+    EndpointRegistry registry;
 
     @Inject
     public OllamaEngine(InfercoreConfig config, Vertx vertx, ObjectMapper mapper) {
@@ -56,24 +70,41 @@ public class OllamaEngine implements EngineAdapter {
     /** An engine for another Ollama server (e.g. one the supervisor started); {@link #close()} it when done. */
     public OllamaEngine(String baseUrl, InfercoreConfig.Timeouts timeouts, Vertx vertx, ObjectMapper mapper) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.api = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(this.baseUrl))
-                .connectTimeout(timeouts.connect().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(timeouts.firstToken().toMillis(), TimeUnit.MILLISECONDS)
-                .build(OllamaApi.class);
-        this.calls = new NdjsonCalls(vertx, mapper, this.baseUrl, timeouts);
+        this.timeouts = timeouts;
+        this.http = server(this.baseUrl);
+        this.mapper = mapper;
     }
 
+    private EngineHttp server(String url) {
+        return new EngineHttp(RemoteEndpoint.of(TYPE, Optional.of(url), Optional.empty(), timeouts));
+    }
+
+    /** A replica of a supervised run serving {@code model}, counted in flight until closed; empty: the configured server. */
+    private Optional<EndpointRegistry.Lease> lease(String model) {
+        if (registry == null || model == null) {
+            return Optional.empty();
+        }
+        Optional<EndpointRegistry.Lease> lease = registry.acquire(TYPE, model);
+        return lease.isPresent() || model.equals(normalize(model)) ? lease : registry.acquire(TYPE, normalize(model));
+    }
+
+    /** The transport of the server that serves {@code model}: a supervised run's replica, else the configured one. */
+    private EngineHttp serverFor(String model) {
+        if (registry == null || model == null) {
+            return http;
+        }
+        Optional<String> url = registry.baseUrl(TYPE, model).or(() -> registry.baseUrl(TYPE, normalize(model)));
+        return url.map(this::serverAt).orElse(http);
+    }
+
+    private EngineHttp serverAt(String url) {
+        return runServers.computeIfAbsent(url, this::server);
+    }
+
+    /** Nothing to release: the transport's connections are shared ({@link EngineHttp}); kept for callers. */
     @PreDestroy
     public void close() {
-        calls.close();
-        if (api instanceof Closeable closeable) {
-            try {
-                closeable.close();
-            } catch (IOException ignored) {
-                // closing a client never fails in a way we could act on
-            }
-        }
+        // the shared client outlives any one engine
     }
 
     public String baseUrl() {
@@ -94,16 +125,15 @@ public class OllamaEngine implements EngineAdapter {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GENERATE, Capability.CHAT, Capability.STREAMING,
-                Capability.STRUCTURED_OUTPUT, Capability.TOOLS, Capability.EMBEDDINGS, Capability.HEALTH);
+                Capability.STRUCTURED_OUTPUT, Capability.TOOLS, Capability.LOGPROBS, Capability.EMBEDDINGS,
+                Capability.HEALTH);
     }
 
     /** Checks the model with {@code /api/show}; its context length comes from {@code model_info}. */
     @Override
     public Uni<ModelInfo> resolveModel(String model) {
         String name = normalize(model);
-        return api.show(new OllamaWire.ModelRef(name))
-                .map(card -> new ModelInfo(name, card.contextLength()))
-                .onFailure().transform(t -> failure(model, t));
+        return show(model).map(card -> new ModelInfo(name, card.contextLength()));
     }
 
     @Override
@@ -115,9 +145,12 @@ public class OllamaEngine implements EngineAdapter {
     public Multi<StreamEvent> stream(GenerationRequest request) {
         return Multi.createFrom().deferred(() -> {
             OllamaOptions options = OllamaOptions.of(request);
-            Multi<StreamEvent> events = request.isChat()
-                    ? ChatStream.open(calls, baseUrl, request, options)
-                    : GenerateStream.open(calls, baseUrl, request, options);
+            Optional<EndpointRegistry.Lease> lease = lease(request.model());
+            EngineHttp server = lease.map(l -> serverAt(l.baseUrl())).orElse(http);
+            Multi<StreamEvent> events = (request.isChat()
+                    ? ChatStream.open(server, mapper, request, options)
+                    : GenerateStream.open(server, mapper, request, options))
+                    .onTermination().invoke(() -> lease.ifPresent(EndpointRegistry.Lease::close));
             return events.onFailure(OllamaEngine::isContextOverflow).recoverWithMulti(t ->
                     withContextSize(request.model(), options, (InfercoreException) t)
                             .onItem().transformToMulti(e -> Multi.createFrom().<StreamEvent>failure(e)));
@@ -127,45 +160,52 @@ public class OllamaEngine implements EngineAdapter {
     @Override
     public Uni<EmbeddingResult> embed(String model, List<String> inputs) {
         String name = normalize(model);
-        return api.embed(new OllamaWire.EmbedRequest(name, inputs))
+        return call(HttpMethod.POST, "/api/embed", new OllamaWire.EmbedRequest(name, inputs), model,
+                        OllamaWire.EmbedResponse.class)
                 .map(r -> {
                     List<float[]> vectors = r.embeddings() == null ? List.of() : r.embeddings();
                     int dims = vectors.isEmpty() ? 0 : vectors.get(0).length;
                     return new EmbeddingResult(vectors, dims, name, r.promptEvalCount() == null ? 0 : r.promptEvalCount());
-                })
-                .onFailure().transform(t -> failure(model, t));
+                });
     }
 
     /** Up when {@code GET /} answers 200; the detail names the version, or why it is down and how to start it. */
     @Override
     public Uni<EngineHealth> health() {
-        return api.root().chain(() -> version())
+        Duration probe = http.endpoint().connect().plusSeconds(5);
+        return http.get("/", probe)
+                .chain(root -> {
+                    if (root.statusCode() != 200) {
+                        throw UpstreamErrors.fromStatus(TYPE, baseUrl, null, root.statusCode(), root.body());
+                    }
+                    return version();
+                })
                 .map(v -> new EngineHealth(TYPE, true, baseUrl, "Ollama " + v + " is running"))
-                .onFailure().recoverWithItem(t -> new EngineHealth(TYPE, false, baseUrl, failure(null, t).getMessage()));
+                .onFailure().recoverWithItem(t -> new EngineHealth(TYPE, false, baseUrl, http.transportError(t).getMessage()));
     }
 
     // ---- model management (used by the supervisor) -------------------------------------------
 
     /** {@code GET /api/version}. */
     public Uni<String> version() {
-        return api.version().map(OllamaWire.Version::version).onFailure().transform(t -> failure(null, t));
+        return call(HttpMethod.GET, "/api/version", null, null, OllamaWire.Version.class).map(OllamaWire.Version::version);
     }
 
     /** {@code GET /api/tags}: models stored on the server. */
     public Uni<List<OllamaWire.LocalModel>> tags() {
-        return api.tags().map(t -> t.models() == null ? List.<OllamaWire.LocalModel>of() : t.models())
-                .onFailure().transform(t -> failure(null, t));
+        return call(HttpMethod.GET, "/api/tags", null, null, OllamaWire.Tags.class)
+                .map(t -> t.models() == null ? List.<OllamaWire.LocalModel>of() : t.models());
     }
 
     /** {@code GET /api/ps}: models loaded in memory, with the context length each runs with. */
     public Uni<List<OllamaWire.RunningModel>> ps() {
-        return api.ps().map(r -> r.models() == null ? List.<OllamaWire.RunningModel>of() : r.models())
-                .onFailure().transform(t -> failure(null, t));
+        return call(HttpMethod.GET, "/api/ps", null, null, OllamaWire.Running.class)
+                .map(r -> r.models() == null ? List.<OllamaWire.RunningModel>of() : r.models());
     }
 
     /** {@code POST /api/show}: 404 with the pull hint when the server lacks the model. */
     public Uni<OllamaWire.ModelCard> show(String model) {
-        return api.show(new OllamaWire.ModelRef(normalize(model))).onFailure().transform(t -> failure(model, t));
+        return call(HttpMethod.POST, "/api/show", new OllamaWire.ModelRef(normalize(model)), model, OllamaWire.ModelCard.class);
     }
 
     /**
@@ -175,9 +215,8 @@ public class OllamaEngine implements EngineAdapter {
      */
     public Multi<OllamaWire.PullProgress> pull(String model) {
         String name = normalize(model);
-        return api.pull(new OllamaWire.PullRequest(name, true))
-                .onFailure().transform(t -> failure(model, t))
-                .map(node -> calls.convert(node, OllamaWire.PullLine.class))
+        return http.stream("/api/pull", write(new OllamaWire.PullRequest(name, true)), Framing.NDJSON, model, false)
+                .map(line -> read(line, OllamaWire.PullLine.class))
                 .map(line -> {
                     if (line.error() != null) {
                         throw pullFailure(model, line.error());
@@ -188,37 +227,40 @@ public class OllamaEngine implements EngineAdapter {
 
     /** {@code DELETE /api/delete}: removes the model from the server's disk. */
     public Uni<Void> delete(String model) {
-        return api.delete(new OllamaWire.ModelRef(normalize(model))).onFailure().transform(t -> failure(model, t));
+        return http.send(HttpMethod.DELETE, "/api/delete", write(new OllamaWire.ModelRef(normalize(model))), model)
+                .replaceWithVoid();
     }
 
     /** Unloads the model from memory now ({@code keep_alive: 0}); it stays on disk. */
     public Uni<Void> unload(String model) {
         String name = normalize(model);
-        return api.generateOnce(new OllamaWire.GenerateRequest(name, null, false, null, null, 0, null, null))
-                .replaceWithVoid()
-                .onFailure().transform(t -> failure(model, t));
+        return http.send(HttpMethod.POST, "/api/generate",
+                write(new OllamaWire.GenerateRequest(name, null, false, null, null, 0, null, null, null, null)), model).replaceWithVoid();
     }
 
     // ---- errors ------------------------------------------------------------------------------
 
-    /** A REST-client failure, mapped: an HTTP status with Ollama's error text, or a transport failure. */
-    private InfercoreException failure(String model, Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof InfercoreException e) {
-                return e;
-            }
-            if (t instanceof WebApplicationException w && w.getResponse() != null) {
-                return UpstreamErrors.fromStatus(TYPE, baseUrl, model, w.getResponse().getStatus(), errorText(w));
-            }
-        }
-        return UpstreamErrors.fromTransport(TYPE, baseUrl, failure);
+    /** {@code method path} with a JSON body (or none); the 2xx answer read as {@code type}. */
+    private <T> Uni<T> call(HttpMethod method, String path, Object body, String model, Class<T> type) {
+        return Uni.createFrom().deferred(() -> serverFor(model).send(method, path, body == null ? null : write(body), model))
+                .map(text -> read(text, type));
     }
 
-    private String errorText(WebApplicationException w) {
+    private String write(Object value) {
         try {
-            return calls.errorText(w.getResponse().readEntity(String.class));
-        } catch (RuntimeException unreadable) {
-            return null;
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private <T> T read(String json, Class<T> type) {
+        try {
+            return mapper.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            String shown = json.length() > 200 ? json.substring(0, 200) + "..." : json;
+            throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, "ollama at " + baseUrl + " answered something we "
+                    + "could not read (" + e.getOriginalMessage() + "): " + shown);
         }
     }
 

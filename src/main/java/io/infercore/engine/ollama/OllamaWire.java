@@ -104,18 +104,22 @@ public final class OllamaWire {
 
     /**
      * Body of {@code /api/generate}. {@code keepAlive} is seconds ({@code 0} unloads, negative keeps
-     * the model loaded forever); {@code truncate:false} makes an over-long prompt an error.
+     * the model loaded forever); {@code truncate:false} makes an over-long prompt an error;
+     * {@code logprobs}/{@code topLogprobs} ask for log-probabilities ({@link OllamaLogprobs}).
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record GenerateRequest(String model, String prompt, Boolean stream, JsonNode format, Map<String, Object> options,
-                           Integer keepAlive, Boolean think, Boolean truncate) {
+                           Integer keepAlive, Boolean think, Boolean truncate, Boolean logprobs, Integer topLogprobs) {
     }
 
-    /** One {@code /api/generate} line; the last has {@code done:true}, {@code done_reason} and the counts. */
+    /**
+     * One {@code /api/generate} line; the last has {@code done:true}, {@code done_reason} and the
+     * counts. {@code logprobs} is the line's tokens' log-probabilities when asked for.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
     record GenerateChunk(String model, String response, String thinking, boolean done, String doneReason,
-                         Integer promptEvalCount, Integer evalCount) {
+                         Integer promptEvalCount, Integer evalCount, JsonNode logprobs) {
     }
 }

@@ -12,6 +12,7 @@ import io.infercore.engine.GenerationResult;
 import io.infercore.engine.ModelInfo;
 import io.infercore.engine.StreamEvent;
 import io.infercore.engine.UpstreamErrors;
+import io.infercore.engine.http.EngineHttp;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Multi;
@@ -32,8 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What vLLM and SGLang adapters share: an OpenAI-compatible server at one base URL. Chat goes
  * through LangChain4j ({@link OpenAiChat}); model names are checked against {@code /v1/models}
- * (cached for a few seconds); embeddings use {@code /v1/embeddings}; every stream is bounded by
- * the engine's timeouts ({@link Deadlines}). Subclasses choose the raw-prompt route, the health
+ * (cached for a few seconds); embeddings use {@code /v1/embeddings}; every call is bounded by
+ * the engine's timeouts in the transport ({@link io.infercore.engine.http.CallPolicy}). Subclasses choose the raw-prompt route, the health
  * path, model aliases and which {@code engine_args} they honour.
  */
 public abstract class OpenAiCompatibleEngine implements EngineAdapter {
@@ -42,18 +43,18 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
 
     /** One server: its HTTP client, the routes built on it, and the models it serves (cached briefly). */
     protected static final class Remote {
-        private final UpstreamHttp http;
+        private final EngineHttp http;
         private final OpenAiChat chat;
         private final OpenAiCompletions completions;
         private volatile ServedModels served;
 
         Remote(RemoteEndpoint endpoint) {
-            this.http = new UpstreamHttp(endpoint);
+            this.http = new EngineHttp(endpoint);
             this.chat = new OpenAiChat(http);
             this.completions = new OpenAiCompletions(http);
         }
 
-        public UpstreamHttp http() {
+        public EngineHttp http() {
             return http;
         }
 
@@ -86,7 +87,7 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
         return remote.http().endpoint();
     }
 
-    protected UpstreamHttp http() {
+    protected EngineHttp http() {
         return remote.http();
     }
 
@@ -103,18 +104,37 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
     /**
      * Runs {@code call} on the least-busy live replica serving the request's model, counting it in
      * flight until it ends; on the configured server when no supervised run serves the model.
+     * A replica whose connection is refused or reset before anything reached the client (its Pod
+     * or process died and the supervisor has not seen it yet) is marked down in the registry, the
+     * failover every backend shares, and the request goes once to another live replica; a stream
+     * that already sent events is not retried: its client gets the error in the stream.
      */
     private <T> Multi<T> onServer(GenerationRequest request, java.util.function.Function<Remote, Multi<T>> call) {
-        Optional<EndpointRegistry.Lease> lease = registry == null ? Optional.empty()
-                : registry.acquire(type(), servedName(request.model()), affinityKey(request, registry.prefixAffinityChars()));
+        Optional<EndpointRegistry.Lease> lease = lease(request);
         if (lease.isEmpty()) {
             if (!endpoint().configured()) {
                 return Multi.createFrom().failure(endpoint().notConfigured());
             }
             return call.apply(remote);
         }
-        EndpointRegistry.Lease held = lease.get();
-        return call.apply(remoteAt(held.baseUrl())).onTermination().invoke(held::close);
+        return onReplica(request, call, lease.get(), true);
+    }
+
+    private <T> Multi<T> onReplica(GenerationRequest request, java.util.function.Function<Remote, Multi<T>> call,
+                                   EndpointRegistry.Lease held, boolean mayRetry) {
+        java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+        Multi<T> answer = call.apply(remoteAt(held.baseUrl())).onItem().invoke(item -> sent.set(true))
+                .onTermination().invoke(held::close);
+        return answer.onFailure(t -> !sent.get() && UpstreamErrors.connectionLost(t)).recoverWithMulti(t -> {
+            registry.markDown(held);
+            Optional<EndpointRegistry.Lease> other = mayRetry ? lease(request) : Optional.empty();
+            return other.isEmpty() ? Multi.createFrom().failure(t) : onReplica(request, call, other.get(), false);
+        });
+    }
+
+    private Optional<EndpointRegistry.Lease> lease(GenerationRequest request) {
+        return registry == null ? Optional.empty()
+                : registry.acquire(type(), servedName(request.model()), affinityKey(request, registry.prefixAffinityChars()));
     }
 
     /**
@@ -158,7 +178,7 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.GENERATE, Capability.CHAT, Capability.STREAMING, Capability.STRUCTURED_OUTPUT,
-                Capability.TOOLS, Capability.EMBEDDINGS, Capability.HEALTH);
+                Capability.TOOLS, Capability.LOGPROBS, Capability.EMBEDDINGS, Capability.HEALTH);
     }
 
     @Override
@@ -183,11 +203,8 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
 
     @Override
     public Multi<StreamEvent> stream(GenerationRequest request) {
-        return Multi.createFrom().deferred(() -> onServer(request, server -> {
-            Multi<StreamEvent> events = request.isChat() ? server.chat.stream(request, chatExtras(request))
-                    : streamPrompt(request, server);
-            return Deadlines.guard(events, server.http().endpoint());
-        }));
+        return Multi.createFrom().deferred(() -> onServer(request, server -> request.isChat()
+                ? server.chat.stream(request, chatExtras(request)) : streamPrompt(request, server)));
     }
 
     @Override

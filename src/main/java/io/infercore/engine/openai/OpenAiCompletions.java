@@ -5,7 +5,9 @@ import io.infercore.engine.GenerationRequest;
 import io.infercore.engine.GenerationResult;
 import io.infercore.engine.SamplingParams;
 import io.infercore.engine.StreamEvent;
+import io.infercore.engine.TokenLogprob;
 import io.infercore.engine.Usage;
+import io.infercore.engine.http.EngineHttp;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -14,15 +16,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /v1/completions} (raw prompt, no chat template) on {@link UpstreamHttp} directly:
+ * {@code /v1/completions} (raw prompt, no chat template) on {@link EngineHttp} directly:
  * LangChain4j's language-model API for it reports neither usage per stream nor a cancel handle.
  * Streams ask for {@code stream_options.include_usage} so the final event carries token counts.
+ * Log-probabilities, when asked for, are read from each choice (see {@link UpstreamLogprobs}).
  */
 public final class OpenAiCompletions {
 
-    private final UpstreamHttp http;
+    private final EngineHttp http;
 
-    public OpenAiCompletions(UpstreamHttp http) {
+    public OpenAiCompletions(EngineHttp http) {
         this.http = http;
     }
 
@@ -41,7 +44,10 @@ public final class OpenAiCompletions {
                             finish[0] = choice.get("finish_reason").asText();
                         }
                         String text = choice.path("text").asText("");
-                        return text.isEmpty() ? Multi.createFrom().empty() : Multi.createFrom().item(StreamEvent.Delta.text(text));
+                        List<TokenLogprob> logprobs = request.logprobs() == null ? List.of()
+                                : UpstreamLogprobs.fromCompletion(choice.get("logprobs"), request.logprobs());
+                        return text.isEmpty() && logprobs.isEmpty() ? Multi.createFrom().empty()
+                                : Multi.createFrom().item(new StreamEvent.Delta(text, null, null, logprobs));
                     })
                     .onCompletion().continueWith(() -> List.of(new StreamEvent.Done(finish[0] == null ? "stop" : finish[0], usage[0])));
         });
@@ -51,15 +57,18 @@ public final class OpenAiCompletions {
         return http.postJson("/v1/completions", body(request, extras), request.model()).map(answer -> {
             JsonNode choice = answer.path("choices").path(0);
             return new GenerationResult(choice.path("text").asText(""), null,
-                    choice.path("finish_reason").asText("stop"), usageOf(answer, Usage.EMPTY));
+                    choice.path("finish_reason").asText("stop"), usageOf(answer, Usage.EMPTY), null,
+                    request.logprobs() == null ? null
+                            : UpstreamLogprobs.fromCompletion(choice.get("logprobs"), request.logprobs()));
         });
     }
 
     private static Map<String, Object> body(GenerationRequest request, Map<String, Object> extras) {
         SamplingParams s = request.sampling();
-        Map<String, Object> body = new LinkedHashMap<>(UpstreamHttp.body("model", request.model(), "prompt", request.prompt(),
+        Map<String, Object> body = new LinkedHashMap<>(EngineHttp.body("model", request.model(), "prompt", request.prompt(),
                 "max_tokens", s.maxTokens(), "temperature", s.temperature(), "top_p", s.topP(), "seed", s.seed(),
                 "stop", s.stopOrEmpty().isEmpty() ? null : s.stopOrEmpty()));
+        UpstreamLogprobs.askCompletion(body, request.logprobs());
         body.putAll(extras);
         return body;
     }

@@ -14,29 +14,40 @@ import java.util.Optional;
  * call then fails with a 503 that says how to start it. The API key is never part of
  * {@link #toString()}.
  *
- * @param firstToken from sending a request to its first token (the whole answer when not streamed)
- * @param total      the whole generation, streamed or not
+ * @param firstToken      from sending a request to its first token (the whole answer when not streamed)
+ * @param total           the whole generation, streamed or not
+ * @param retries         sends again of a call that failed before any answer ({@code timeouts.retries})
+ * @param breakerFailures consecutive unanswered calls that open the circuit; 0: no breaker
+ * @param breakerOpen     how long an open circuit refuses calls
  */
 public record RemoteEndpoint(String engine, String baseUrl, String apiKey,
-                             Duration connect, Duration firstToken, Duration total) {
+                             Duration connect, Duration firstToken, Duration total,
+                             int retries, int breakerFailures, Duration breakerOpen) {
 
     public RemoteEndpoint {
         baseUrl = baseUrl == null || baseUrl.isBlank() ? null : stripSlash(baseUrl.strip());
         apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
     }
 
+    /** An endpoint with the default fault handling: one resend, a breaker after 5 unanswered calls, open 2 s. */
+    public RemoteEndpoint(String engine, String baseUrl, String apiKey, Duration connect, Duration firstToken,
+                          Duration total) {
+        this(engine, baseUrl, apiKey, connect, firstToken, total, 1, 5, Duration.ofSeconds(2));
+    }
+
     public static RemoteEndpoint of(String engine, Optional<String> baseUrl, Optional<String> apiKey,
                                     InfercoreConfig.Timeouts timeouts) {
         return new RemoteEndpoint(engine, baseUrl.orElse(null), apiKey.orElse(null),
-                timeouts.connect(), timeouts.firstToken(), timeouts.total());
+                timeouts.connect(), timeouts.firstToken(), timeouts.total(),
+                timeouts.retries(), timeouts.breakerFailures(), timeouts.breakerOpen());
     }
 
     public RemoteEndpoint withBaseUrl(String url) {
-        return new RemoteEndpoint(engine, url, apiKey, connect, firstToken, total);
+        return new RemoteEndpoint(engine, url, apiKey, connect, firstToken, total, retries, breakerFailures, breakerOpen);
     }
 
     public RemoteEndpoint withApiKey(String key) {
-        return new RemoteEndpoint(engine, baseUrl, key, connect, firstToken, total);
+        return new RemoteEndpoint(engine, baseUrl, key, connect, firstToken, total, retries, breakerFailures, breakerOpen);
     }
 
     public boolean configured() {

@@ -123,14 +123,33 @@ public class SglangEngine extends OpenAiCompatibleEngine {
         return body;
     }
 
+    /**
+     * A raw prompt goes to the native {@code /generate}, except with logprobs: those take the
+     * OpenAI-shaped {@code /v1/completions}, which SGLang serves with the same sampling and
+     * constraints ({@code regex}, {@code ebnf}, {@code json_schema} as a string) and OpenAI's logprobs.
+     */
     @Override
     protected Multi<StreamEvent> streamPrompt(GenerationRequest request, Remote server) {
+        if (request.logprobs() != null) {
+            return server.completions().stream(request, completionArgs(request));
+        }
         return new SglangNative(server.http()).stream(request, checkedArgs(request));
     }
 
     @Override
     protected Uni<GenerationResult> generatePrompt(GenerationRequest request, Remote server) {
+        if (request.logprobs() != null) {
+            return server.completions().generate(request, completionArgs(request));
+        }
         return new SglangNative(server.http()).generate(request, checkedArgs(request));
+    }
+
+    private Map<String, Object> completionArgs(GenerationRequest request) {
+        Map<String, Object> args = checkedArgs(request);
+        if (request.jsonSchema() != null) {
+            args.put("json_schema", request.jsonSchema().toString());
+        }
+        return args;
     }
 
     private Map<String, Object> checkedArgs(GenerationRequest request) {

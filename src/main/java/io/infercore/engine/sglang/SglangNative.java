@@ -6,7 +6,7 @@ import io.infercore.engine.GenerationResult;
 import io.infercore.engine.SamplingParams;
 import io.infercore.engine.StreamEvent;
 import io.infercore.engine.Usage;
-import io.infercore.engine.openai.UpstreamHttp;
+import io.infercore.engine.http.EngineHttp;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Multi;
@@ -25,9 +25,9 @@ import java.util.Map;
  */
 final class SglangNative {
 
-    private final UpstreamHttp http;
+    private final EngineHttp http;
 
-    SglangNative(UpstreamHttp http) {
+    SglangNative(EngineHttp http) {
         this.http = http;
     }
 
@@ -67,7 +67,7 @@ final class SglangNative {
 
     private static Map<String, Object> body(GenerationRequest request, Map<String, Object> constraints) {
         SamplingParams s = request.sampling();
-        Map<String, Object> sampling = new LinkedHashMap<>(UpstreamHttp.body("max_new_tokens", s.maxTokens(),
+        Map<String, Object> sampling = new LinkedHashMap<>(EngineHttp.body("max_new_tokens", s.maxTokens(),
                 "temperature", s.temperature(), "top_p", s.topP(), "sampling_seed", s.seed(),
                 "stop", s.stopOrEmpty().isEmpty() ? null : s.stopOrEmpty()));
         sampling.putAll(constraints);

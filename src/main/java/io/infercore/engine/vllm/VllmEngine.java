@@ -8,7 +8,7 @@ import io.infercore.engine.RerankResult;
 import io.infercore.engine.StreamEvent;
 import io.infercore.engine.openai.OpenAiCompatibleEngine;
 import io.infercore.engine.openai.RemoteEndpoint;
-import io.infercore.engine.openai.UpstreamHttp;
+import io.infercore.engine.http.EngineHttp;
 import io.infercore.error.InfercoreException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -100,7 +100,7 @@ public class VllmEngine extends OpenAiCompatibleEngine {
     @Override
     public Uni<RerankResult> rerank(String model, String query, List<String> documents, Integer topN) {
         String name = servedName(model);
-        Map<String, Object> body = UpstreamHttp.body("model", name, "query", query, "documents", documents,
+        Map<String, Object> body = EngineHttp.body("model", name, "query", query, "documents", documents,
                 "top_n", topN);
         return remoteFor(model).http().postJson("/v1/rerank", body, name).map(answer -> {
             List<RerankResult.Scored> scored = new ArrayList<>();

@@ -218,7 +218,8 @@ public final class RunWatch implements AutoCloseable {
         return labels == null ? null : labels.get(RunWorkloads.RUN_ID);
     }
 
-    private static Instant instant(String preferred, String fallback) {
+    /** The first of {@code preferred} and {@code fallback} that parses as an instant; the epoch when neither does. */
+    public static Instant instant(String preferred, String fallback) {
         for (String s : new String[] {preferred, fallback}) {
             if (s != null) {
                 try {

@@ -68,6 +68,11 @@ public final class RunWorkloads {
         return client.apps().deployments().inNamespace(namespace).resource(deployment(spec)).create();
     }
 
+    /** The run's Deployment as the API server holds it now; null when there is none. */
+    public Deployment get(String runId) {
+        return client.apps().deployments().inNamespace(namespace).withName(runId).get();
+    }
+
     /** Deletes the run's Deployment (its Pods go with it); false when it was already gone. */
     public boolean delete(String runId) {
         return !client.apps().deployments().inNamespace(namespace).withName(runId).delete().isEmpty();
@@ -112,7 +117,7 @@ public final class RunWorkloads {
                 .withName(CONTAINER)
                 .withImage(settings.images().get(spec.engineType()))
                 .withCommand(spec.command())
-                .addNewPort().withName("http").withContainerPort(settings.enginePort()).withProtocol("TCP").endPort()
+                .addNewPort().withName("http").withContainerPort(spec.port()).withProtocol("TCP").endPort()
                 .withEnv(env)
                 .withNewResources().withRequests(gpus).withLimits(gpus).endResources()
                 // A model load can take many minutes (download, weights, CUDA graphs): liveness waits for it.

@@ -185,8 +185,10 @@ class OpenAiSdkTest {
     }
 
     @Test
-    void should_refuse_more_than_one_choice_and_take_tools_on_the_embedded_engine() {
-        assertThatThrownBy(() -> client.chat().completions().create(chat(4).n(2).build()))
+    void should_answer_n_choices_refuse_more_than_eight_and_take_tools_on_the_embedded_engine() {
+        assertThat(client.chat().completions().create(chat(4).n(2).build()).choices())
+                .extracting(ChatCompletion.Choice::index).containsExactly(0L, 1L);
+        assertThatThrownBy(() -> client.chat().completions().create(chat(4).n(9).build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).contains("n"));
         // the embedded engine calls functions (grammar-constrained; EmbeddedToolsTest checks the calls)
         FunctionDefinition weather = FunctionDefinition.builder().name("get_weather").build();

@@ -42,7 +42,7 @@ elif { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; } || \
 elif home=$(bash scripts/native-toolchain.sh | tail -n1) && [ -x "$home/bin/native-image" ]; then
   . scripts/java-env.sh
   ./mvnw -B package -DskipTests -Dnative -Dquarkus.native.graalvm-home="$home" -Dquarkus.native.java-home="$home" \
-    -Dquarkus.native.native-image-xmx="${NATIVE_XMX:-8g}" -Dquarkus.native.additional-build-args=-march=compatibility "$@"
+    -Dquarkus.native.native-image-xmx="${NATIVE_XMX:-8g}" -Dquarkus.native.additional-build-args-append=-march=compatibility "$@"
 else
   cat >&2 <<'MSG'
 native-build.sh: no way to build a native image here.

@@ -8,7 +8,20 @@ import io.infercore.api.UsageData;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +46,62 @@ class NativeReflectionTest {
                 ExceptionMappers.OpenAiError.class)) {
             assertThat(dto.getAnnotation(RegisterForReflection.class)).as(dto.getName()).isNotNull();
         }
+    }
+
+    /**
+     * LangChain4j's Ollama client (de)serialises its wire classes with its own ObjectMapper, and its
+     * jar carries no native-image metadata: every class of it that Jackson annotations describe, and
+     * every serializer those annotations name, must be registered, or a native executable sends
+     * Ollama an empty object.
+     */
+    @Test
+    void should_name_every_jackson_type_of_langchain4j_ollama() throws IOException, URISyntaxException {
+        Set<String> named = Set.of(NativeReflection.class.getAnnotation(RegisterForReflection.class).classNames());
+        Set<String> needed = new TreeSet<>();
+        Path jar = Path.of(dev.langchain4j.model.ollama.OllamaStreamingChatModel.class.getProtectionDomain()
+                .getCodeSource().getLocation().toURI());
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                String entry = e.nextElement().getName();
+                if (entry.startsWith("dev/langchain4j/model/ollama/") && entry.endsWith(".class") && !entry.contains("$")
+                        && !entry.contains("/spi/")) {
+                    Class<?> type = load(entry.substring(0, entry.length() - 6).replace('/', '.'));
+                    List<Annotation> jackson = jacksonAnnotations(type);
+                    if (!jackson.isEmpty()) {
+                        needed.add(type.getName());
+                    }
+                    for (Annotation a : jackson) {
+                        needed.addAll(namedSerializers(a));
+                    }
+                }
+            }
+        }
+        assertThat(needed).as("Jackson-described classes of langchain4j-ollama").hasSizeGreaterThan(10);
+        assertThat(named).containsAll(needed);
+    }
+
+    private static List<Annotation> jacksonAnnotations(Class<?> type) {
+        List<AnnotatedElement> elements = new ArrayList<>(List.of(type));
+        elements.addAll(Arrays.asList(type.getDeclaredFields()));
+        elements.addAll(Arrays.asList(type.getDeclaredMethods()));
+        return elements.stream().flatMap(el -> Stream.of(el.getDeclaredAnnotations()))
+                .filter(a -> a.annotationType().getName().startsWith("com.fasterxml.jackson.")).toList();
+    }
+
+    /** The serializer and deserializer classes of a JsonSerialize or JsonDeserialize, other than Jackson's own. */
+    private static List<String> namedSerializers(Annotation annotation) {
+        List<String> names = new ArrayList<>();
+        for (String member : List.of("using", "contentUsing", "keyUsing")) {
+            try {
+                Object value = annotation.annotationType().getMethod(member).invoke(annotation);
+                if (value instanceof Class<?> c && !c.getName().startsWith("com.fasterxml.jackson.")) {
+                    names.add(c.getName());
+                }
+            } catch (ReflectiveOperationException absent) {
+                // not a (de)serializer annotation
+            }
+        }
+        return names;
     }
 
     private static Class<?> load(String name) {

@@ -26,13 +26,27 @@ final class Harness implements AutoCloseable {
     final Path dir;
     final SupervisorSettings settings;
     final EndpointRegistry registry = new EndpointRegistry();
-    final ExecutorService workers = Executors.newCachedThreadPool();
-    final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    /**
+     * Threads whose context class loader is this test's: the supervisor's probes run on Mutiny
+     * (the one transport), whose context-propagation hook, left installed by a {@code @QuarkusTest}
+     * that ran earlier in the same JVM, loads its extensions through the thread's context class
+     * loader; a thread still carrying a stopped Quarkus application's loader fails there
+     * ("MutinyContextManagerExtension not a subtype").
+     */
+    private static final java.util.concurrent.ThreadFactory THREADS = task -> {
+        Thread thread = Executors.defaultThreadFactory().newThread(task);
+        thread.setContextClassLoader(Harness.class.getClassLoader());
+        return thread;
+    };
+
+    final ExecutorService workers = Executors.newCachedThreadPool(THREADS);
+    final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(THREADS);
     final ProcessDriver processes;
     final RunTable table;
     private boolean abandoned;
 
     Harness(Path dir, SupervisorSettings settings, List<String> vllmCommand) {
+        Thread.currentThread().setContextClassLoader(Harness.class.getClassLoader()); // see THREADS
         this.dir = dir;
         this.settings = settings;
         EngineCommands commands = new EngineCommands(Map.of("vllm", new VllmCommand(vllmCommand, 0.5, null),

@@ -5,6 +5,7 @@ import io.infercore.engine.Capability;
 import io.infercore.engine.EngineAdapter;
 import io.infercore.engine.EngineRegistry;
 import io.infercore.engine.ModelInfo;
+import io.infercore.engine.SingleFlight;
 import io.infercore.error.ErrorKind;
 import io.infercore.error.InfercoreException;
 import io.infercore.inference.Target;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Maps OpenAI's single {@code model} string onto infercore's {@link Target} (engine + model), and
@@ -71,12 +71,8 @@ public class ModelRouter {
     private record Listing(Map<String, List<ModelInfo>> byEngine, long atNanos) {
     }
 
-    /** The listing in flight, shared by everyone who needs one meanwhile. */
-    private record Refresh(Uni<Listing> listing) {
-    }
-
     private volatile Listing lastListing;
-    private final AtomicReference<Refresh> refreshing = new AtomicReference<>();
+    private final SingleFlight<Listing> refreshing = new SingleFlight<>();
 
     @Inject
     EngineRegistry engines;
@@ -212,24 +208,10 @@ public class ModelRouter {
      * in flight gets that one (its engines are asked once for all of them).
      */
     private Uni<Listing> refresh() {
-        Refresh current = refreshing.get();
-        if (current != null) {
-            return current.listing();
-        }
-        long started = System.nanoTime();
-        AtomicReference<Refresh> self = new AtomicReference<>();
-        Uni<Listing> listing = listings()
-                .map(byEngine -> new Listing(byEngine, started))
-                .invoke(this::remember)
-                .eventually(() -> refreshing.compareAndSet(self.get(), null))
-                .memoize().indefinitely();
-        Refresh mine = new Refresh(listing);
-        self.set(mine);
-        if (refreshing.compareAndSet(null, mine)) {
-            return listing;
-        }
-        Refresh other = refreshing.get(); // another request started one between the two reads
-        return other != null ? other.listing() : listing;
+        return refreshing.get(() -> {
+            long started = System.nanoTime();
+            return listings().map(byEngine -> new Listing(byEngine, started)).invoke(this::remember);
+        });
     }
 
     private void remember(Listing fresh) {

@@ -50,8 +50,7 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
         private final OpenAiCompletions completions;
         private volatile ServedModels served;
         /** The {@code GET /v1/models} in flight, shared by every caller meanwhile. */
-        private final java.util.concurrent.atomic.AtomicReference<Uni<ServedModels>> fetching =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        private final io.infercore.engine.SingleFlight<ServedModels> fetching = new io.infercore.engine.SingleFlight<>();
 
         Remote(RemoteEndpoint endpoint) {
             this.http = new EngineHttp(endpoint);
@@ -333,32 +332,23 @@ public abstract class OpenAiCompatibleEngine implements EngineAdapter {
     }
 
     private Uni<ServedModels> fetchShared(Remote server) {
-        Uni<ServedModels> current = server.fetching.get();
-        if (current != null) {
-            return current;
-        }
-        long sent = System.nanoTime();
-        java.util.concurrent.atomic.AtomicReference<Uni<ServedModels>> self = new java.util.concurrent.atomic.AtomicReference<>();
-        Uni<ServedModels> fetch = server.http().getJson("/v1/models", probeTimeout()).map(answer -> {
-            if (!answer.path("data").isArray()) {
-                String shown = answer.toString();
-                throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, address() + " at " + server.http().endpoint().displayUrl()
-                        + " answered GET /v1/models without a data list: "
-                        + (shown.length() > 300 ? shown.substring(0, 300) + "..." : shown));
-            }
-            List<ModelInfo> models = new ArrayList<>();
-            answer.path("data").forEach(card -> models.add(new ModelInfo(card.path("id").asText(),
-                    card.path("max_model_len").asInt(0))));
-            ServedModels served = new ServedModels(List.copyOf(models), sent);
-            server.served = served;
-            return served;
-        }).eventually(() -> server.fetching.compareAndSet(self.get(), null)).memoize().indefinitely();
-        self.set(fetch);
-        if (server.fetching.compareAndSet(null, fetch)) {
-            return fetch;
-        }
-        Uni<ServedModels> other = server.fetching.get(); // another caller started one between the two reads
-        return other != null ? other : fetch;
+        return server.fetching.get(() -> {
+            long sent = System.nanoTime();
+            return server.http().getJson("/v1/models", probeTimeout()).map(answer -> {
+                if (!answer.path("data").isArray()) {
+                    String shown = answer.toString();
+                    throw new InfercoreException(ErrorKind.UPSTREAM_ERROR, address() + " at " + server.http().endpoint().displayUrl()
+                            + " answered GET /v1/models without a data list: "
+                            + (shown.length() > 300 ? shown.substring(0, 300) + "..." : shown));
+                }
+                List<ModelInfo> models = new ArrayList<>();
+                answer.path("data").forEach(card -> models.add(new ModelInfo(card.path("id").asText(),
+                        card.path("max_model_len").asInt(0))));
+                ServedModels served = new ServedModels(List.copyOf(models), sent);
+                server.served = served;
+                return served;
+            });
+        });
     }
 
     private static ModelInfo find(List<ModelInfo> models, String requested, String wanted) {

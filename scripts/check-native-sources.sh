@@ -6,7 +6,8 @@
 #     every class named in io.infercore.nativeimage.NativeReflection, with their nested types;
 #   - the Fabric8 model classes named in io.infercore.nativeimage.KubernetesReflection are registered,
 #     and not many more (the whole model, ~5,300 classes, comes back with a model jar's Jandex index);
-#   - the resources read with getResource are included (built-in catalog, ReDoc page and bundle).
+#   - the resources read with getResource are included (built-in catalog, ReDoc page and bundle,
+#     java-llama.cpp's libjllama.so).
 # Usage: scripts/check-native-sources.sh [BUILD_DIR]   (default: target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +61,8 @@ patterns = [python_regex(p["pattern"]) for p in resources["resources"]["includes
 def included(path):
     return any(re.fullmatch(p, path) for p in patterns)
 wanted = ["META-INF/resources/redoc/index.html", "META-INF/resources/webjars/redoc/2.1.4/bundles/redoc.standalone.js"]
+# java-llama.cpp extracts its JNI library from the executable's resources (the embedded engine in native)
+wanted.append("de/kherud/llama/Linux/x86_64/libjllama.so")
 if os.path.isfile("src/main/resources/io/infercore/catalog/builtin-models.json"):
     wanted.append("io/infercore/catalog/builtin-models.json")
 for path in wanted:

@@ -109,8 +109,8 @@ public interface InfercoreConfig {
 
     interface Embedded {
         /**
-         * Whether the in-process engines run. Absent: yes on the JVM, no in a native executable,
-         * which carries none of their JNI libraries. Off, they answer 503 naming the remote engines
+         * Whether the in-process engines run (default: yes, on the JVM and in a native executable,
+         * where the embedding model alone stays off). Off, they answer 503 naming the remote engines
          * and readiness does not wait for a model (see {@code io.infercore.nativeimage.EmbeddedSwitch}).
          */
         Optional<Boolean> enabled();

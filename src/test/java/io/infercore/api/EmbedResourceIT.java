@@ -7,9 +7,9 @@ import static io.quarkus.test.junit.DisabledOnIntegrationTest.ArtifactType.NATIV
 
 /**
  * {@link EmbedResourceTest} against the packaged jar: the embedded all-MiniLM-L6-v2 model (its ONNX graph read from the package).
- * Skipped against a native executable, which has no embedded engine ({@link EmbeddedDisabledIT} runs there).
+ * Skipped against a native executable, where the embedding model (ONNX Runtime) is off: {@link EmbeddingsOffInNativeIT} runs there.
  */
 @QuarkusIntegrationTest
-@DisabledOnIntegrationTest(value = "needs the embedded engine, off in the native build", forArtifactTypes = NATIVE_BINARY)
+@DisabledOnIntegrationTest(value = "the embedded embedding model (ONNX Runtime) is off in the native build", forArtifactTypes = NATIVE_BINARY)
 class EmbedResourceIT extends EmbedResourceTest {
 }

@@ -1,15 +1,10 @@
 package io.infercore.api;
 
-import io.quarkus.test.junit.DisabledOnIntegrationTest;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
-import static io.quarkus.test.junit.DisabledOnIntegrationTest.ArtifactType.NATIVE_BINARY;
-
 /**
- * {@link HealthAndDocsTest} against the packaged jar: health probes, OpenAPI, Swagger UI and ReDoc (static resources of the package).
- * Skipped against a native executable, which has no embedded engine ({@link EmbeddedDisabledIT} runs there).
+ * {@link HealthAndDocsTest} against the packaged artifact (the jar; the native executable with scripts/native-its.sh): health probes, OpenAPI, Swagger UI and ReDoc (static resources of the package).
  */
 @QuarkusIntegrationTest
-@DisabledOnIntegrationTest(value = "needs the embedded engine, off in the native build", forArtifactTypes = NATIVE_BINARY)
 class HealthAndDocsIT extends HealthAndDocsTest {
 }

@@ -1,15 +1,10 @@
 package io.infercore.api;
 
-import io.quarkus.test.junit.DisabledOnIntegrationTest;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
-import static io.quarkus.test.junit.DisabledOnIntegrationTest.ArtifactType.NATIVE_BINARY;
-
 /**
- * {@link StructuredOutputTest} against the packaged jar: grammar-constrained structured output, validated server-side.
- * Skipped against a native executable, which has no embedded engine ({@link EmbeddedDisabledIT} runs there).
+ * {@link StructuredOutputTest} against the packaged artifact (the jar; the native executable with scripts/native-its.sh): grammar-constrained structured output, validated server-side.
  */
 @QuarkusIntegrationTest
-@DisabledOnIntegrationTest(value = "needs the embedded engine, off in the native build", forArtifactTypes = NATIVE_BINARY)
 class StructuredOutputIT extends StructuredOutputTest {
 }

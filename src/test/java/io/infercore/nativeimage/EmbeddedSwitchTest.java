@@ -10,17 +10,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EmbeddedSwitchTest {
 
     @Test
-    void should_be_on_by_default_on_the_jvm_and_off_in_a_native_executable() {
-        assertThat(new EmbeddedSwitch(Optional.empty(), false).enabled()).isTrue();
+    void should_be_on_by_default_with_the_embedding_model_off_in_a_native_executable() {
+        EmbeddedSwitch jvm = new EmbeddedSwitch(Optional.empty(), false);
+        assertThat(jvm.enabled()).isTrue();
+        assertThat(jvm.embeddingsEnabled()).isTrue();
         EmbeddedSwitch nativeDefault = new EmbeddedSwitch(Optional.empty(), true);
-        assertThat(nativeDefault.enabled()).isFalse();
-        assertThat(nativeDefault.message()).contains("not available in the native build")
-                .contains("use engine_type ollama, vllm or sglang");
+        assertThat(nativeDefault.enabled()).isTrue();
+        assertThat(nativeDefault.embeddingsEnabled()).isFalse();
+        var refusal = nativeDefault.embeddingsUnavailable();
+        assertThat(refusal.kind()).isEqualTo(ErrorKind.ENGINE_UNAVAILABLE);
+        assertThat(refusal.getMessage()).contains("not available in the native build")
+                .contains("engine_type ollama, vllm or sglang");
     }
 
     @Test
     void should_follow_the_configuration_when_set() {
         assertThat(new EmbeddedSwitch(Optional.of(false), false).enabled()).isFalse();
+        assertThat(new EmbeddedSwitch(Optional.of(false), false).embeddingsEnabled()).isFalse();
         assertThat(new EmbeddedSwitch(Optional.of(true), true).enabled()).isTrue();
     }
 

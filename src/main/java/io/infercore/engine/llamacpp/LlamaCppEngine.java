@@ -206,6 +206,9 @@ public class LlamaCppEngine implements EngineAdapter {
             return Uni.createFrom().failure(embedded.unavailable());
         }
         if (embeddings.serves(model)) {
+            if (!embedded.embeddingsEnabled()) {
+                return Uni.createFrom().failure(embedded.embeddingsUnavailable());
+            }
             return embeddings.embed(inputs);
         }
         if (models.containsKey(model)) {

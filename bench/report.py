@@ -253,7 +253,9 @@ if PEERS:
             print(f"  {g:<14} {o:<10}{cells} {f(out['saturation'][g]['vs'][o]):>7}"
                   f" {f(out['streaming'][g]['vs'][o]['tok_s_ratio']):>7}")
 s = out["startup"]
-print(f"\nStart-up without a model: fork to ready, idle RSS after {run.get('idle_s')} s (medians of {run.get('starts')} starts)")
+n_starts = run.get("starts")
+print(f"\nStart-up without a model: fork to ready, idle RSS after {run.get('idle_s')} s "
+      f"({'one start each' if n_starts == 1 else f'medians of {n_starts} starts each'})")
 
 
 def start_row(label, ready_ms, ready_met, ready_target, rss_mb, rss_met, rss_target):

@@ -168,10 +168,10 @@ if NATIVE:
     try:
         st_nat = os.stat(NATIVE)
         size_mb = round(st_nat.st_size / 1048576, 1)
-        built = datetime.datetime.fromtimestamp(st_nat.st_mtime, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        modified = datetime.datetime.fromtimestamp(st_nat.st_mtime, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     except OSError:
-        size_mb = built = None
-    native_info = {"path": NATIVE, "size_mb": size_mb, "built": built, "starts": len(nat), "failed_starts": nat_failed}
+        size_mb = modified = None
+    native_info = {"path": NATIVE, "size_mb": size_mb, "modified": modified, "starts": len(nat), "failed_starts": nat_failed}
 out["startup"].update({
     "native": native_info, "native_ready_ms": ready_nat, "native_ready_ms_all": [r[0] for r in nat] if NATIVE else None,
     "native_idle_rss_mb": rss_nat, "target_ready_met_native": le(ready_nat, NATIVE_READY_TARGET_MS),
@@ -278,7 +278,7 @@ else:
     r3 = "{:.3f}"
     print(f"    native / JVM: ready {f(s['native_ready_vs_jvm'], r3)}x ({f(s['native_ready_vs_jvm_cds'], r3)}x serve.sh's), "
           f"idle RSS {f(s['native_rss_vs_jvm'], r3)}x ({f(s['native_rss_vs_jvm_cds'], r3)}x); "
-          f"{f(nat['size_mb'], '{:.1f}')} MB executable, built {nat['built'] or '-'}"
+          f"{f(nat['size_mb'], '{:.1f}')} MB executable, file time {nat['modified'] or '-'}"
           + (f"; {nat['failed_starts']} of {nat['starts'] + nat['failed_starts']} starts FAILED" if nat["failed_starts"] else ""))
 if "ready_with_model_ms" in s:
     print(f"  JVM with the model: ready {f(s['ready_with_model_ms'], '{:.0f}')} ms (load {f(s['model_load_ms'], '{:.0f}')} ms)")

@@ -23,28 +23,13 @@ JVM_OPTIONS=()
 while read -r flag; do JVM_OPTIONS+=("$flag"); done < <(bash scripts/jvm-options.sh)
 [ ! -f target/quarkus-app/infercore.jsa ] || JVM_OPTIONS+=("-XX:SharedArchiveFile=target/quarkus-app/infercore.jsa")
 
-run() { # KIND: one start, prints "ms rss_mb"
+run() { # KIND: one start (bench/lib.sh's start_measure, as bench/run.sh measures), prints "ms rss_mb"
   local port log
   port=$(free_port)
   log="$WORK/$1-$port.log"
-  mkdir -p "$WORK/models-$port"
-  local T0
-  T0=$(now_ms)
-  if [ "$1" = jvm ]; then
-    java "${JVM_OPTIONS[@]}" -Dquarkus.http.port="$port" -Dquarkus.log.level=WARN -Dinfercore.embedded.enabled=false \
-      -Dinfercore.models_dir="$WORK/models-$port" -jar "$JAR" >"$log" 2>&1 &
-  else
-    "$RUNNER" -Dquarkus.http.port="$port" -Dquarkus.log.level=WARN -Dinfercore.embedded.enabled=false \
-      -Dinfercore.models_dir="$WORK/models-$port" >"$log" 2>&1 &
-  fi
-  local pid=$!
-  PIDS+=("$pid")
-  wait_http "http://127.0.0.1:$port/q/health/ready" "$pid" 120 || { cat "$log" >&2; exit 1; }
-  local T1
-  T1=$(now_ms)
-  sleep "$IDLE"
-  echo "$((T1 - T0)) $(rss_mb "$pid")"
-  stop_pid "$pid"
+  if [ "$1" = jvm ]; then set -- java "${JVM_OPTIONS[@]}" -jar "$JAR"; else set -- "$RUNNER"; fi
+  start_measure "$port" "$log" "$IDLE" "$WORK/models-$port" "$@" || { cat "$log" >&2; exit 1; }
+  stop_pid "$MEASURED_PID"
 }
 
 : >"$WORK/jvm.txt"; : >"$WORK/native.txt"

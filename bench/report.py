@@ -7,7 +7,11 @@ direct percentile at the same rate; a missing result is null, never a guess. The
 "peers": the gateways a user would pick instead) get the same rows as nginx, and each infercore
 route gets its ratios against every peer and nginx ("vs"): added p50 and p99 over the other's
 (the other's floored at FLOOR_MS, loopback noise), saturation and streamed tokens/s over the other's.
+Start-up (no model): the JVM plain and as scripts/serve.sh starts it (CDS archive), and the native
+executable (run key "native": its path, empty when there is none: "native" null, its figures null)
+measured the same way, with its targets and its ratios to the JVM's figures.
 """
+import datetime
 import json
 import os
 import statistics
@@ -15,7 +19,7 @@ import sys
 
 R = sys.argv[1]
 run = dict(a.split("=", 1) for a in sys.argv[2:])
-for k in ("quick", "secs", "sat_conns", "streams", "stream_tokens", "token_ms", "cores"):
+for k in ("quick", "secs", "sat_conns", "streams", "stream_tokens", "token_ms", "cores", "starts", "idle_s"):
     run[k] = int(run[k]) if run.get(k, "").isdigit() else run.get(k)
 for k in ("load_delay_s", "load1_start", "load1_end", "gateway_rss_after_load_mb"):
     try:
@@ -32,6 +36,10 @@ GATEWAYS = ["infercore_api", "infercore_v1"]
 TARGETS = ["direct", "nginx"] + PEERS + GATEWAYS
 OTHERS = ["nginx"] + PEERS  # what infercore is compared with
 NGINX_FLOOR_MS = FLOOR_MS = 0.05
+NATIVE = run.get("native") or None
+run["native"] = NATIVE
+READY_TARGET_MS, RSS_TARGET_MB = 1500, 150                # the JVM's targets
+NATIVE_READY_TARGET_MS, NATIVE_RSS_TARGET_MB = 100, 60    # the native executable's (issue 19)
 
 
 def load(name):
@@ -129,19 +137,47 @@ for t in TARGETS:
                        "gap_p99_minus_ms": sub(e["gap_p99_ms"], sse[o].get("gap_p99_ms"))} for o in OTHERS}
     out["streaming"][t] = e
 
-st = lines("startup.txt")
+def starts(name):
+    """The "ready_ms rss_mb" lines of a start-up file, and how many starts failed (a "failed" line)."""
+    rows = lines(name)
+    ok_rows = [(float(r[0]), float(r[1])) for r in rows if len(r) == 2 and r[0] != "failed"]
+    return ok_rows, len(rows) - len(ok_rows)
+
+
+def median(rows, i):
+    return statistics.median(r[i] for r in rows) if rows else None
+
+
+st, _ = starts("startup.txt")
+ready = median(st, 0)
+rss = median(st, 1)
 if st:
-    ready = statistics.median(float(s[0]) for s in st)
-    rss = statistics.median(float(s[1]) for s in st)
-    out["startup"] = {"ready_ms": ready, "ready_ms_all": [float(s[0]) for s in st], "idle_rss_mb": rss,
-                      "target_ready_met": ready <= 1500, "target_rss_met": rss <= 150}
-cds = lines("startup_cds.txt")
+    out["startup"] = {"ready_ms": ready, "ready_ms_all": [r[0] for r in st], "idle_rss_mb": rss,
+                      "target_ready_met": ready <= READY_TARGET_MS, "target_rss_met": rss <= RSS_TARGET_MB}
+cds, _ = starts("startup_cds.txt")
+ready_cds, rss_cds = median(cds, 0), median(cds, 1)
 if cds and st:  # as scripts/serve.sh starts it: on a class-data sharing archive of the same jar
-    ready_cds = statistics.median(float(s[0]) for s in cds)
-    rss_cds = statistics.median(float(s[1]) for s in cds)
-    out["startup"].update({"ready_ms_cds": ready_cds, "ready_ms_cds_all": [float(s[0]) for s in cds],
-                           "idle_rss_mb_cds": rss_cds, "target_ready_met_cds": ready_cds <= 1500,
-                           "target_rss_met_cds": rss_cds <= 150})
+    out["startup"].update({"ready_ms_cds": ready_cds, "ready_ms_cds_all": [r[0] for r in cds],
+                           "idle_rss_mb_cds": rss_cds, "target_ready_met_cds": ready_cds <= READY_TARGET_MS,
+                           "target_rss_met_cds": rss_cds <= RSS_TARGET_MB})
+# The native executable, measured the same way; not built: "native" null and null figures, never dropped.
+nat, nat_failed = starts("startup_native.txt") if NATIVE else ([], 0)
+ready_nat, rss_nat = median(nat, 0), median(nat, 1)
+native_info = None
+if NATIVE:
+    try:
+        st_nat = os.stat(NATIVE)
+        size_mb = round(st_nat.st_size / 1048576, 1)
+        modified = datetime.datetime.fromtimestamp(st_nat.st_mtime, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except OSError:
+        size_mb = modified = None
+    native_info = {"path": NATIVE, "size_mb": size_mb, "modified": modified, "starts": len(nat), "failed_starts": nat_failed}
+out["startup"].update({
+    "native": native_info, "native_ready_ms": ready_nat, "native_ready_ms_all": [r[0] for r in nat] if NATIVE else None,
+    "native_idle_rss_mb": rss_nat, "target_ready_met_native": le(ready_nat, NATIVE_READY_TARGET_MS),
+    "target_rss_met_native": le(rss_nat, NATIVE_RSS_TARGET_MB),
+    "native_ready_vs_jvm": div(ready_nat, ready), "native_rss_vs_jvm": div(rss_nat, rss),
+    "native_ready_vs_jvm_cds": div(ready_nat, ready_cds), "native_rss_vs_jvm_cds": div(rss_nat, rss_cds)})
 model = lines("startup_model.txt")
 if model and st:
     out["startup"]["ready_with_model_ms"] = float(model[0][0])
@@ -217,14 +253,35 @@ if PEERS:
             print(f"  {g:<14} {o:<10}{cells} {f(out['saturation'][g]['vs'][o]):>7}"
                   f" {f(out['streaming'][g]['vs'][o]['tok_s_ratio']):>7}")
 s = out["startup"]
-if s:
-    print(f"\nStart-up to ready {f(s['ready_ms'], '{:.0f}')} ms {ok(s['target_ready_met'])}, idle RSS "
-          f"{f(s['idle_rss_mb'], '{:.0f}')} MB {ok(s['target_rss_met'])}"
-          + (f", with the model {f(s.get('ready_with_model_ms'), '{:.0f}')} ms (load {f(s.get('model_load_ms'), '{:.0f}')} ms)"
-             if "ready_with_model_ms" in s else ""))
-    if "ready_ms_cds" in s:
-        print(f"  as scripts/serve.sh starts it (CDS archive, config/jvm.options): ready {f(s['ready_ms_cds'], '{:.0f}')} ms "
-              f"{ok(s['target_ready_met_cds'])}, idle RSS {f(s['idle_rss_mb_cds'], '{:.0f}')} MB {ok(s['target_rss_met_cds'])}")
+n_starts = run.get("starts")
+print(f"\nStart-up without a model: fork to ready, idle RSS after {run.get('idle_s')} s "
+      f"({'one start each' if n_starts == 1 else f'medians of {n_starts} starts each'})")
+
+
+def start_row(label, ready_ms, ready_met, ready_target, rss_mb, rss_met, rss_target):
+    print(f"  {label:<42} {f(ready_ms, '{:.0f}'):>6} ms  <= {ready_target:<5}{ok(ready_met):<4}  "
+          f"{f(rss_mb, '{:.1f}'):>6} MB  <= {rss_target:<4}{ok(rss_met)}")
+
+
+if "ready_ms" in s:
+    start_row("JVM, default flags", s["ready_ms"], s["target_ready_met"], READY_TARGET_MS,
+              s["idle_rss_mb"], s["target_rss_met"], RSS_TARGET_MB)
+if "ready_ms_cds" in s:
+    start_row("JVM as serve.sh (CDS archive, jvm.options)", s["ready_ms_cds"], s["target_ready_met_cds"],
+              READY_TARGET_MS, s["idle_rss_mb_cds"], s["target_rss_met_cds"], RSS_TARGET_MB)
+nat = s["native"]
+if nat is None:
+    print("  native: not built (./native-build.sh)")
+else:
+    start_row(f"native ({os.path.basename(nat['path'])})", s["native_ready_ms"], s["target_ready_met_native"],
+              NATIVE_READY_TARGET_MS, s["native_idle_rss_mb"], s["target_rss_met_native"], NATIVE_RSS_TARGET_MB)
+    r3 = "{:.3f}"
+    print(f"    native / JVM: ready {f(s['native_ready_vs_jvm'], r3)}x ({f(s['native_ready_vs_jvm_cds'], r3)}x serve.sh's), "
+          f"idle RSS {f(s['native_rss_vs_jvm'], r3)}x ({f(s['native_rss_vs_jvm_cds'], r3)}x); "
+          f"{f(nat['size_mb'], '{:.1f}')} MB executable, file time {nat['modified'] or '-'}"
+          + (f"; {nat['failed_starts']} of {nat['starts'] + nat['failed_starts']} starts FAILED" if nat["failed_starts"] else ""))
+if "ready_with_model_ms" in s:
+    print(f"  JVM with the model: ready {f(s['ready_with_model_ms'], '{:.0f}')} ms (load {f(s['model_load_ms'], '{:.0f}')} ms)")
 la = out["launch"]
 if la:
     print(f"Launch overhead {f(la['overhead_ms'], '{:.0f}')} ms over a {la['delay_ms']:.0f} ms load "

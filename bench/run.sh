@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # The benchmark harness (docs/BENCHMARKS.md): infercore against nginx, a direct backend and the
 # gateways a user would pick instead (peers: the LiteLLM proxy, crabllm), the embedded engine
-# against java-llama.cpp, start-up, idle RSS and launch overhead, in one run. Does not build
-# infercore: uses the packaged service (./mvnw -B package -DskipTests first); installs or builds
+# against java-llama.cpp, start-up, idle RSS and launch overhead, in one run; start-up and idle RSS
+# also of the native executable when there is one. Does not build infercore: uses the packaged
+# service (./mvnw -B package -DskipTests first) and the native executable as it finds it
+# (./native-build.sh; without one the native rows say "not built"); installs or builds
 # the peers on first use (bench/peers/*.sh, cached). Starts every process it needs on 127.0.0.1,
 # stops them all on exit, prints a table and, as its last line, one JSON object with every figure.
 #
 #   bench/run.sh [--quick] [--peers all|none|litellm,crabllm] [--jar PATH/quarkus-run.jar]
-#                [--gguf MODEL.gguf] [--keep DIR]
+#                [--native PATH/infercore-*-runner] [--gguf MODEL.gguf] [--keep DIR]
 #
-# INFERCORE_JAR and BENCH_GGUF set the same as --jar and --gguf. --quick: shorter runs (3 minutes,
-# about 5 with the peers on a quiet machine), same scenarios. --peers none: nginx and direct
-# only, as before the peers (BENCH_PEERS sets the same). --keep DIR: keep the raw results and logs.
+# INFERCORE_JAR, INFERCORE_NATIVE and BENCH_GGUF set the same as --jar, --native and --gguf;
+# --native defaults to the first *-runner in the directory holding the jar's quarkus-app (a path
+# that is not an executable: the rows say not built). --quick: shorter runs (3 minutes, about 5
+# with the peers on a quiet machine), same scenarios. --peers none: nginx and direct only, as
+# before the peers (BENCH_PEERS sets the same). --keep DIR: keep the raw results and logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 QUICK=0
 JAR=${INFERCORE_JAR:-target/quarkus-app/quarkus-run.jar}
+NATIVE=${INFERCORE_NATIVE:-}
 GGUF=${BENCH_GGUF:-src/test/resources/models/stories260K.gguf}
 KEEP=""
 PEERS=${BENCH_PEERS:-all}
@@ -28,7 +33,8 @@ while [ $# -gt 0 ]; do
     --gguf) GGUF=$2; shift ;;
     --keep) KEEP=$2; shift ;;
     --peers) PEERS=$2; shift ;;
-    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
+    --native) NATIVE=$2; shift ;;
+    -h|--help) sed -n 2,18p "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -74,6 +80,12 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -f "$JAR" ] || { echo "no packaged service at $JAR; run ./mvnw -B package -DskipTests (or pass --jar)" >&2; exit 2; }
 APP=$(cd "$(dirname "$JAR")" && pwd)
 JAR="$APP/$(basename "$JAR")"
+# the native executable: as given, else the first target/*-runner beside the jar's quarkus-app
+if [ -z "$NATIVE" ]; then NATIVE=$(ls "$(dirname "$APP")"/*-runner 2>/dev/null | head -n1 || true); fi
+if [ -n "$NATIVE" ] && [ ! -x "$NATIVE" ]; then
+  echo "no native executable at $NATIVE: the native rows say not built" >&2; NATIVE=""
+fi
+[ -z "$NATIVE" ] || NATIVE=$(realpath "$NATIVE")
 
 # ---- the peers: installed or built on first use, cached; one that cannot be had gets null rows ----
 declare -A PEER_BIN PEER_VERSION
@@ -217,35 +229,41 @@ done
 stop_pid "$GATEWAY_PID"; stop_pid "$NGINX_PID"; stop_pid "$BACKEND_PID"
 
 # ---- start-up and idle RSS (no model), then launch overhead on the same process ----
-echo "start-up without a model (x$STARTS, with and without the CDS archive), idle RSS, launch overhead (x$LAUNCHES)" >&2
-# As scripts/serve.sh starts it: on a class-data sharing archive (made here from the same jar) and
-# with config/jvm.options
+echo "start-up without a model (x$STARTS: the JVM with and without the CDS archive${NATIVE:+, the native executable}), idle RSS," \
+  "launch overhead (x$LAUNCHES)" >&2
+# Every start is bench/lib.sh's start_measure, as bench/native-startup.sh measures: no model, the
+# embedded engine off, a fresh models directory; fork to the first 200 of /q/health/ready, VmRSS
+# after IDLE seconds. As scripts/serve.sh starts the JVM: on a class-data sharing archive (made
+# here from the same jar) and with config/jvm.options
 JVM_OPTIONS=()
 while read -r flag; do JVM_OPTIONS+=("$flag"); done < <(bash scripts/jvm-options.sh)
-: >"$R/startup_cds.txt"
-if bash scripts/cds-archive.sh "$JAR" "$WORK/infercore.jsa" 2>"$WORK/cds-archive.log"; then
-  for i in $(seq 1 "$STARTS"); do
+CDS=0
+bash scripts/cds-archive.sh "$JAR" "$WORK/infercore.jsa" 2>"$WORK/cds-archive.log" && CDS=1
+: >"$R/startup_cds.txt"; : >"$R/startup_native.txt"
+for i in $(seq 1 "$STARTS"); do   # interleaved, so a change in the machine's load hits both
+  if [ "$CDS" = 1 ]; then
     PORT=$(free_port)
-    T0=$(now_ms)
-    infercore "$WORK/startup-cds$i.log" -XX:SharedArchiveFile="$WORK/infercore.jsa" "${JVM_OPTIONS[@]}" \
-      -Dquarkus.http.port="$PORT" -Dinfercore.embedded.enabled=false
-    wait_http "http://127.0.0.1:$PORT/q/health/ready" "$SVC_PID" 60
-    T1=$(now_ms)
-    sleep "$IDLE"
-    echo "$((T1 - T0)) $(rss_mb "$SVC_PID")" >>"$R/startup_cds.txt"
-    stop_pid "$SVC_PID"
-  done
-fi
+    start_measure "$PORT" "$WORK/startup-cds$i.log" "$IDLE" "$WORK/models-cds$i" \
+      "$JAVA" -XX:SharedArchiveFile="$WORK/infercore.jsa" "${JVM_OPTIONS[@]}" -jar "$JAR" >>"$R/startup_cds.txt"
+    stop_pid "$MEASURED_PID"
+  fi
+  if [ -n "$NATIVE" ]; then  # the same configuration (its build has no embedded engine anyway)
+    PORT=$(free_port)
+    if ! start_measure "$PORT" "$WORK/startup-native$i.log" "$IDLE" "$WORK/models-native$i" "$NATIVE" \
+        >>"$R/startup_native.txt"; then
+      echo "the native executable failed start $i; its log ends:" >&2; tail -n 20 "$WORK/startup-native$i.log" >&2
+      echo failed >>"$R/startup_native.txt"
+    fi
+    stop_pid "$MEASURED_PID"
+  fi
+done
 : >"$R/startup.txt"
 for i in $(seq 1 "$STARTS"); do
   PORT=$(free_port)
-  T0=$(now_ms)
-  FAKE_LOAD_SECONDS=$LOAD_DELAY infercore "$WORK/startup$i.log" -Dquarkus.http.port="$PORT" -Dinfercore.embedded.enabled=false \
-    -Dinfercore.vllm.launch_command="$ROOT/src/test/fakes/vllm,serve" -Dinfercore.supervisor.on_shutdown=stop
-  wait_http "http://127.0.0.1:$PORT/q/health/ready" "$SVC_PID" 60
-  T1=$(now_ms)
-  sleep "$IDLE"
-  echo "$((T1 - T0)) $(rss_mb "$SVC_PID")" >>"$R/startup.txt"
+  FAKE_LOAD_SECONDS=$LOAD_DELAY start_measure "$PORT" "$WORK/startup$i.log" "$IDLE" "$WORK/models-jvm$i" "$JAVA" \
+    -Dinfercore.vllm.launch_command="$ROOT/src/test/fakes/vllm,serve" -Dinfercore.supervisor.on_shutdown=stop \
+    -jar "$JAR" >>"$R/startup.txt"
+  SVC_PID=$MEASURED_PID
   if [ "$i" -lt "$STARTS" ]; then stop_pid "$SVC_PID"; fi
 done
 : >"$R/launch.txt"
@@ -294,6 +312,6 @@ python3 bench/report.py "$R" quick="$QUICK" secs="$SECS" sat_conns="$SAT_CONNS" 
   jdk="$("$JAVA" -version 2>&1 | head -n1 | sed 's/"//g')" nginx="$("$NGINX" -v 2>&1 | sed 's/.*nginx\///')" \
   vertx="$(ls "$APP/lib/main" | sed -n 's/^io\.vertx\.vertx-core-\(.*\)\.jar$/\1/p')" \
   cpu="$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')" cores="$(nproc)" \
-  gguf="$(basename "$GGUF")" peers="$PEERS" peers_running="${RUNNING_PEERS# }" \
+  gguf="$(basename "$GGUF")" starts="$STARTS" idle_s="$IDLE" native="$NATIVE" peers="$PEERS" peers_running="${RUNNING_PEERS# }" \
   peer_versions="$(for p in "${!PEER_VERSION[@]}"; do printf '%s=%s ' "$p" "${PEER_VERSION[$p]}"; done)" \
   peer_rss_after_load_mb="${PEER_RSS# }"

@@ -1,6 +1,10 @@
 package io.infercore.metrics;
 
+import io.quarkus.test.junit.DisabledOnIntegrationTest;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
+import org.junit.jupiter.api.Test;
+
+import static io.quarkus.test.junit.DisabledOnIntegrationTest.ArtifactType.NATIVE_BINARY;
 
 /**
  * {@link InferenceMetricsTest} against the packaged artifact (the jar; the native executable with scripts/native-its.sh): {@code /q/metrics}, the {@code infercore_*}
@@ -8,4 +12,12 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
  */
 @QuarkusIntegrationTest
 class InferenceMetricsIT extends InferenceMetricsTest {
+
+    @Override
+    @Test
+    @DisabledOnIntegrationTest(value = "the embedded embedding model (ONNX Runtime) is off in the native build: EmbeddingsOffInNativeIT",
+            forArtifactTypes = NATIVE_BINARY)
+    void should_count_embeddings_with_their_input_tokens() {
+        super.should_count_embeddings_with_their_input_tokens();
+    }
 }

@@ -150,4 +150,22 @@ public final class KubernetesReflection {
 
     private KubernetesReflection() {
     }
+
+    /**
+     * What the Fabric8 client itself instantiates by reflection rather than through Jackson:
+     * {@code KubernetesClientBuilder} loads {@code KubernetesClientImpl} by name and calls its public
+     * constructor (without it the native executable stops at start-up with
+     * {@code ClassNotFoundException: ...KubernetesClientImpl}, as {@code KubernetesBackendIT} showed),
+     * and {@code ResourceHandlerImpl.edit} builds a model's builder from the model's class
+     * ({@code DeploymentBuilder(Deployment)}, {@code PodBuilder(Pod)}). Constructors only.
+     */
+    @RegisterForReflection(methods = false, fields = false, classNames = {
+            "io.fabric8.kubernetes.client.impl.KubernetesClientImpl",
+            "io.fabric8.kubernetes.api.model.apps.DeploymentBuilder",
+            "io.fabric8.kubernetes.api.model.PodBuilder",
+    })
+    static final class ClientInternals {
+        private ClientInternals() {
+        }
+    }
 }

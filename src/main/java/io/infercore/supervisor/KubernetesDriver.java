@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.infercore.config.InfercoreConfig;
 import io.infercore.engine.EndpointRegistry;
 import io.infercore.error.ErrorKind;
@@ -15,7 +17,11 @@ import io.infercore.supervisor.kubernetes.ObservedRun;
 import io.infercore.supervisor.kubernetes.RunWatch;
 import io.infercore.supervisor.kubernetes.RunWorkloads;
 import io.infercore.supervisor.kubernetes.WorkloadSpec;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentList;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
@@ -108,8 +114,27 @@ final class KubernetesDriver implements RunDriver, RunWatch.Listener {
         mp.getOptionalValue("kubernetes.master", String.class).ifPresent(client::withMasterUrl);
         mp.getOptionalValue("kubernetes.namespace", String.class).ifPresent(client::withNamespace);
         mp.getOptionalValue("kubernetes.trust.certificates", Boolean.class).ifPresent(client::withTrustCerts);
-        KubernetesClient kubernetes = new KubernetesClientBuilder().withConfig(client.build()).build();
+        KubernetesClient kubernetes = new KubernetesClientBuilder().withConfig(client.build())
+                .withHttpClientFactory(new VertxHttpClientFactory())
+                .withKubernetesSerialization(serialization()).build();
         return new KubernetesDriver(kubernetes, k8s, settings, templates, registry);
+    }
+
+    /**
+     * The client's JSON mapping with the kinds the backend reads by kind (a watch event's object, a
+     * refusal's Status) registered explicitly. The Fabric8 client finds its HTTP client and its
+     * kinds with {@code ServiceLoader}; a Quarkus native executable registers no service providers
+     * of plain libraries, so there the factory is named ({@code create}) and the kinds are named
+     * here (the JVM finds the same ones either way). Their reflection: {@code KubernetesReflection}.
+     */
+    static KubernetesSerialization serialization() {
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        serialization.registerKubernetesResource(Deployment.class);
+        serialization.registerKubernetesResource(DeploymentList.class);
+        serialization.registerKubernetesResource(Pod.class);
+        serialization.registerKubernetesResource(PodList.class);
+        serialization.registerKubernetesResource(Status.class);
+        return serialization;
     }
 
     /** Whether a driver made by {@link #create} takes runs of {@code engineType} to the cluster (its engine has Pods). */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-to-ready and idle RSS of the native executable against the JVM build, side by side, with
-# the same configuration (no model: infercore.embedded.enabled=false, which the native build has
-# anyway), and the native/JVM ratios.
+# the same configuration (no model: infercore.embedded.enabled=false, so neither waits for one),
+# and the native/JVM ratios.
 #   bench/native-startup.sh [STARTS] [IDLE_SECONDS]      (defaults: 5 starts each, 10 s idle)
 # Needs target/quarkus-app (./mvnw package) and target/*-runner (./native-build.sh).
 # Start-to-ready: from the fork to the first 200 of /q/health/ready. RSS: VmRSS after the idle wait.

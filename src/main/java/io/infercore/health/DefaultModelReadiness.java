@@ -31,7 +31,7 @@ public class DefaultModelReadiness implements HealthCheck {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("default-model")
                 .withData("engine", config.defaultEngine())
                 .withData("model", config.defaultModelName());
-        if (!embedded.enabled()) { // native build: nothing to wait for, the remote engines serve
+        if (!embedded.enabled()) { // a remote-only gateway: nothing to wait for, the remote engines serve
             return response.withData("state", "embedded engine off").withData("detail", embedded.message()).up().build();
         }
         EngineProvider.InProcess local = engines.provider(config.defaultEngine()).inProcess().orElse(null);

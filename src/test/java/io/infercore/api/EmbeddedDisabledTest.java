@@ -20,8 +20,8 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.emptyString;
 
 /**
- * The gateway as the native build runs it: the embedded engines off ({@code infercore.embedded.enabled=false},
- * the native default). It starts and is ready without loading a model, every call to the embedded engine is
+ * A remote-only gateway: the embedded engines off ({@code infercore.embedded.enabled=false}, on the JVM
+ * and in a native executable alike). It starts and is ready without loading a model, every call to the embedded engine is
  * a 503 that names the remote engines, the remote engines (the fake vLLM and SGLang) still answer, and
  * the API docs are served. HTTP only, so {@code EmbeddedDisabledIT} runs it against the packaged artifact.
  */

@@ -55,7 +55,7 @@ public class LlamaCppEngine implements EngineAdapter {
     ModelLoader loader;
     @Inject
     EmbeddedEmbeddingModel embeddings;
-    /** Off in the native build (no JNI libraries there): every call is a 503 naming the remote engines. */
+    /** Off with infercore.embedded.enabled=false (every call a 503 naming the remote engines); in native, embeddings alone are off. */
     @Inject
     EmbeddedSwitch embedded;
     @Inject

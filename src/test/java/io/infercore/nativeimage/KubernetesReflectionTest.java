@@ -11,15 +11,14 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Modifier;
 import java.net.URL;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -58,7 +57,7 @@ class KubernetesReflectionTest {
     void should_register_the_roots_and_only_classes_that_exist() {
         assertThat(registered()).containsAll(KubernetesReflection.ROOTS);
         for (String name : registered()) {
-            assertThat(load(name)).as(name + " (named in KubernetesReflection) must exist").isNotNull();
+            assertThat(NativeMetadata.load(name)).as(name + " (named in KubernetesReflection) must exist").isNotNull();
         }
     }
 
@@ -162,27 +161,8 @@ class KubernetesReflectionTest {
 
     /** The Fabric8 serializers, deserializers and builders named in the Jackson annotations of {@code element}. */
     private static List<Class<?>> named(AnnotatedElement element) {
-        List<Class<?>> named = new ArrayList<>();
-        for (Annotation annotation : element.getDeclaredAnnotations()) {
-            for (String member : List.of("using", "contentUsing", "keyUsing", "builder")) {
-                try {
-                    Object value = annotation.annotationType().getMethod(member).invoke(annotation);
-                    if (value instanceof Class<?> c && c.getName().startsWith(FABRIC8)) {
-                        named.add(c);
-                    }
-                } catch (ReflectiveOperationException absent) {
-                    // not a (de)serializer annotation
-                }
-            }
-        }
-        return named;
-    }
-
-    private static Class<?> load(String name) {
-        try {
-            return Class.forName(name, false, KubernetesReflectionTest.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            return null;
-        }
+        return Stream.of(element.getDeclaredAnnotations())
+                .flatMap(a -> NativeMetadata.namedClasses(a, List.of("using", "contentUsing", "keyUsing", "builder")).stream())
+                .filter(c -> c.getName().startsWith(FABRIC8)).toList();
     }
 }

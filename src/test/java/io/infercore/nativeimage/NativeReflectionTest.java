@@ -36,7 +36,7 @@ class NativeReflectionTest {
         RegisterForReflection registration = NativeReflection.class.getAnnotation(RegisterForReflection.class);
         assertThat(registration.classNames()).isNotEmpty();
         for (String name : registration.classNames()) {
-            assertThat(load(name)).as(name + " (named in NativeReflection) must exist").isNotNull();
+            assertThat(NativeMetadata.load(name)).as(name + " (named in NativeReflection) must exist").isNotNull();
         }
     }
 
@@ -65,7 +65,7 @@ class NativeReflectionTest {
                 String entry = e.nextElement().getName();
                 if (entry.startsWith("dev/langchain4j/model/ollama/") && entry.endsWith(".class") && !entry.contains("$")
                         && !entry.contains("/spi/")) {
-                    Class<?> type = load(entry.substring(0, entry.length() - 6).replace('/', '.'));
+                    Class<?> type = NativeMetadata.load(entry.substring(0, entry.length() - 6).replace('/', '.'));
                     List<Annotation> jackson = jacksonAnnotations(type);
                     if (!jackson.isEmpty()) {
                         needed.add(type.getName());
@@ -90,25 +90,7 @@ class NativeReflectionTest {
 
     /** The serializer and deserializer classes of a JsonSerialize or JsonDeserialize, other than Jackson's own. */
     private static List<String> namedSerializers(Annotation annotation) {
-        List<String> names = new ArrayList<>();
-        for (String member : List.of("using", "contentUsing", "keyUsing")) {
-            try {
-                Object value = annotation.annotationType().getMethod(member).invoke(annotation);
-                if (value instanceof Class<?> c && !c.getName().startsWith("com.fasterxml.jackson.")) {
-                    names.add(c.getName());
-                }
-            } catch (ReflectiveOperationException absent) {
-                // not a (de)serializer annotation
-            }
-        }
-        return names;
-    }
-
-    private static Class<?> load(String name) {
-        try {
-            return Class.forName(name, false, NativeReflectionTest.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            return null;
-        }
+        return NativeMetadata.namedClasses(annotation, List.of("using", "contentUsing", "keyUsing")).stream()
+                .map(Class::getName).filter(name -> !name.startsWith("com.fasterxml.jackson.")).toList();
     }
 }

@@ -7,7 +7,8 @@ direct percentile at the same rate; a missing result is null, never a guess. The
 "peers": the gateways a user would pick instead) get the same rows as nginx, and each infercore
 route gets its ratios against every peer and nginx ("vs"): added p50 and p99 over the other's
 (the other's floored at FLOOR_MS, loopback noise), saturation and streamed tokens/s over the other's.
-Start-up (no model): the JVM plain and as scripts/serve.sh starts it (CDS archive), and the native
+The native executable, when there is one, serves the same load rows as the JVM ("native_api",
+"native_v1", with the same targets and ratios). Start-up (no model): the JVM plain and as scripts/serve.sh starts it (CDS archive), and the native
 executable (run key "native": its path, empty when there is none: "native" null, its figures null)
 measured the same way, with its targets and its ratios to the JVM's figures.
 """
@@ -21,7 +22,7 @@ R = sys.argv[1]
 run = dict(a.split("=", 1) for a in sys.argv[2:])
 for k in ("quick", "secs", "sat_conns", "streams", "stream_tokens", "token_ms", "cores", "starts", "idle_s"):
     run[k] = int(run[k]) if run.get(k, "").isdigit() else run.get(k)
-for k in ("load_delay_s", "load1_start", "load1_end", "gateway_rss_after_load_mb"):
+for k in ("load_delay_s", "load1_start", "load1_end", "gateway_rss_after_load_mb", "native_rss_after_load_mb"):
     try:
         run[k] = float(run[k])
     except (KeyError, ValueError):
@@ -32,7 +33,9 @@ run["peers_running"] = (run.get("peers_running") or "").split()
 run["peer_versions"] = dict(kv.split("=", 1) for kv in (run.get("peer_versions") or "").split())
 run["peer_rss_after_load_mb"] = {k: (float(v) if v.replace(".", "", 1).isdigit() else None) for k, v in
                                  (kv.split("=", 1) for kv in (run.get("peer_rss_after_load_mb") or "").split())}
-GATEWAYS = ["infercore_api", "infercore_v1"]
+# the native executable's routes (run key "native_load": "native_api native_v1" when it served the load rows)
+run["native_load"] = (run.get("native_load") or "").split()
+GATEWAYS = ["infercore_api", "infercore_v1"] + run["native_load"]
 TARGETS = ["direct", "nginx"] + PEERS + GATEWAYS
 OTHERS = ["nginx"] + PEERS  # what infercore is compared with
 NGINX_FLOOR_MS = FLOOR_MS = 0.05
@@ -217,7 +220,7 @@ print(f"\ninfercore benchmark  ({run.get('cores')} cores, {run.get('cpu')}, {run
 if PEERS:
     print("peers: " + ", ".join(f"{p} {run['peer_versions'].get(p, '(not available)')}" for p in PEERS))
 print("\nNon-streaming chat, latency ms (added = minus direct); achieved req/s and errors")
-print(f"{'rate':>6} {'target':<14} {'p50':>8} {'p99':>8} {'+p50':>8} {'+p99':>8} {'+p50/nginx':>10} {'req/s':>7} {'err':>6}"
+print(f"{'rate':>6} {'target':<20} {'p50':>8} {'p99':>8} {'+p50':>8} {'+p99':>8} {'+p50/nginx':>10} {'req/s':>7} {'err':>6}"
       "  target")
 for rate, entry in out["chat"].items():
     for t in TARGETS:
@@ -225,19 +228,19 @@ for rate, entry in out["chat"].items():
         tgt = ""
         if t in GATEWAYS:
             tgt = ok(e.get("target_p50_met")) + (" / p99 " + ok(e.get("target_p99_met")) if "target_p99_met" in e else "")
-        print(f"{rate:>6} {t:<14} {f(e['p50_ms'], '{:.3f}'):>8} {f(e['p99_ms'], '{:.3f}'):>8} "
+        print(f"{rate:>6} {t:<20} {f(e['p50_ms'], '{:.3f}'):>8} {f(e['p99_ms'], '{:.3f}'):>8} "
               f"{f(e.get('added_p50_ms'), '{:.3f}'):>8} {f(e.get('added_p99_ms'), '{:.3f}'):>8} "
               f"{f(e.get('added_p50_vs_nginx')):>10} {f(e.get('achieved_rps'), '{:.0f}'):>7} "
               f"{f(e.get('errors'), '{:d}'):>6}  {tgt}")
 print(f"\nSaturation ({run.get('sat_conns')} connections)")
 for t in TARGETS:
     e = out["saturation"][t]
-    print(f"  {t:<14} {f(e['rps'], '{:.0f}'):>7} req/s  p50 {f(e['p50_ms'], '{:.2f}')} ms  errors {f(e['errors'], '{:d}')}"
+    print(f"  {t:<20} {f(e['rps'], '{:.0f}'):>7} req/s  p50 {f(e['p50_ms'], '{:.2f}')} ms  errors {f(e['errors'], '{:d}')}"
           + (f"  {f(e['vs_nginx'])}x nginx  {ok(e['target_met'])}" if t in GATEWAYS else ""))
 print(f"\nStreaming ({run.get('streams')} streams x {run.get('stream_tokens')} tokens, {run.get('token_ms')} ms apart)")
 for t in TARGETS:
     e = out["streaming"][t]
-    print(f"  {t:<14} {f(e['tok_s'], '{:.0f}'):>7} tok/s  gap p50 {f(e['gap_p50_ms'])} p99 {f(e['gap_p99_ms'])} ms"
+    print(f"  {t:<20} {f(e['tok_s'], '{:.0f}'):>7} tok/s  gap p50 {f(e['gap_p50_ms'])} p99 {f(e['gap_p99_ms'])} ms"
           + (f"  {f(e['tok_s_vs_direct'])}x direct, +p99 {f(e['added_gap_p99_ms'])} ms" if t != "direct" else "")
           + (f"  {ok(e['target_met'])}" if t in GATEWAYS else ""))
 if PEERS:
@@ -245,12 +248,12 @@ if PEERS:
           " (<= 1 is ahead), saturation and streamed tok/s as a multiple of the other's (>= 1 is ahead)")
     rates_ = list(out["chat"])
     head = "".join(f" {'+p50 @' + r:>10} {'+p99 @' + r:>10}" for r in rates_)
-    print(f"  {'route':<14} {'vs':<10}{head} {'sat':>7} {'tok/s':>7}")
+    print(f"  {'route':<20} {'vs':<10}{head} {'sat':>7} {'tok/s':>7}")
     for g in GATEWAYS:
         for o in OTHERS:
             cells = "".join(f" {f(out['chat'][r][g]['vs'][o]['added_p50_ratio']):>10}"
                             f" {f(out['chat'][r][g]['vs'][o]['added_p99_ratio']):>10}" for r in rates_)
-            print(f"  {g:<14} {o:<10}{cells} {f(out['saturation'][g]['vs'][o]):>7}"
+            print(f"  {g:<20} {o:<10}{cells} {f(out['saturation'][g]['vs'][o]):>7}"
                   f" {f(out['streaming'][g]['vs'][o]['tok_s_ratio']):>7}")
 s = out["startup"]
 n_starts = run.get("starts")

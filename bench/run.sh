@@ -2,7 +2,7 @@
 # The benchmark harness (docs/BENCHMARKS.md): infercore against nginx, a direct backend and the
 # gateways a user would pick instead (peers: the LiteLLM proxy, crabllm), the embedded engine
 # against java-llama.cpp, start-up, idle RSS and launch overhead, in one run; start-up and idle RSS
-# also of the native executable when there is one. Does not build infercore: uses the packaged
+# also of the native executable when there is one, which then also gets the load rows of the JVM. Does not build infercore: uses the packaged
 # service (./mvnw -B package -DskipTests first) and the native executable as it finds it
 # (./native-build.sh; without one the native rows say "not built"); installs or builds
 # the peers on first use (bench/peers/*.sh, cached). Starts every process it needs on 127.0.0.1,
@@ -144,6 +144,13 @@ PIDS+=($!); NGINX_PID=$!
 infercore "$WORK/gateway.log" -Dquarkus.http.port="$SPORT" -Dinfercore.vllm.base_url="http://127.0.0.1:$BPORT" \
   -Dinfercore.embedded.enabled=false
 GATEWAY_PID=$SVC_PID
+NATIVE_GATEWAYS=""   # the native executable (the shipped daemon) gets the same load rows, same configuration
+if [ -n "$NATIVE" ]; then
+  XPORT=$(free_port); mkdir -p "$WORK/models-native"
+  "$NATIVE" -Dquarkus.log.level=WARN -Dinfercore.models_dir="$WORK/models-native" -Dquarkus.http.port="$XPORT" \
+    -Dinfercore.vllm.base_url="http://127.0.0.1:$BPORT" -Dinfercore.embedded.enabled=false >"$WORK/gateway-native.log" 2>&1 &
+  NATIVE_GATEWAY_PID=$!; PIDS+=("$NATIVE_GATEWAY_PID")
+fi
 declare -A PEER_PORT PEER_PID PEER_HEALTH
 for p in "${!PEER_BIN[@]}"; do
   PEER_PORT[$p]=$(free_port); mkdir -p "$WORK/$p"
@@ -171,6 +178,13 @@ done
 wait_http "http://127.0.0.1:$BPORT/health" "$BACKEND_PID" 60
 wait_http "http://127.0.0.1:$NPORT/health" "$NGINX_PID" 30
 wait_http "http://127.0.0.1:$SPORT/q/health/ready" "$GATEWAY_PID" 60
+if [ -n "$NATIVE" ]; then
+  if wait_http "http://127.0.0.1:$XPORT/q/health/ready" "$NATIVE_GATEWAY_PID" 60; then
+    NATIVE_GATEWAYS=" native_api native_v1"
+  else
+    echo "the native executable did not start (log: $WORK/gateway-native.log): its load rows stay empty" >&2
+  fi
+fi
 RUNNING_PEERS=""
 for p in $PEERS; do
   [ -n "${PEER_PID[$p]:-}" ] || continue
@@ -192,18 +206,21 @@ URL[nginx]="http://127.0.0.1:$NPORT/v1/chat/completions";   BODY[nginx]="{\"mode
 URL[infercore_v1]="http://127.0.0.1:$SPORT/v1/chat/completions"; BODY[infercore_v1]="{\"model\":\"$MODEL\",$MSG"
 URL[infercore_api]="http://127.0.0.1:$SPORT/api/v1/llm/chat"
 BODY[infercore_api]="{\"engine_type\":\"vllm\",\"model_name\":\"$MODEL\",$MSG"
+URL[native_v1]="http://127.0.0.1:${XPORT:-0}/v1/chat/completions"; BODY[native_v1]=${BODY[infercore_v1]}
+URL[native_api]="http://127.0.0.1:${XPORT:-0}/api/v1/llm/chat"; BODY[native_api]=${BODY[infercore_api]}
 for p in $RUNNING_PEERS; do
   URL[$p]="http://127.0.0.1:${PEER_PORT[$p]}/v1/chat/completions"; BODY[$p]="{\"model\":\"$MODEL\",$MSG"
 done
-TARGETS="direct nginx$RUNNING_PEERS infercore_api infercore_v1"
+TARGETS="direct nginx$RUNNING_PEERS infercore_api infercore_v1$NATIVE_GATEWAYS"
 load() { "$JAVA" -Xms256m -cp "$CP" -Dwarmup.seconds="$WARM" -Ddrain.grace.ms="$((DRAIN_S * 1000))" \
   -Dsse.timeout.seconds="$SSE_TIMEOUT_S" LoadClient "$@"; }
 
 # A freshly started JVM serves its first tens of thousands of requests interpreted or half-compiled
 # (on 2 cores, saturation throughput triples over the first ~15 s). Figures are for a warm service:
-# each infercore route is driven at saturation for JIT_WARM seconds first, not measured.
+# each infercore route is driven at saturation for JIT_WARM seconds first, not measured (the native
+# executable's too: it has no JIT, but its pools and the upstream connections are warmed the same way).
 echo "warming the JIT of the service: ${JIT_WARM}s per route" >&2
-for t in infercore_api infercore_v1; do
+for t in infercore_api infercore_v1$NATIVE_GATEWAYS; do
   load sat "${URL[$t]}" "${BODY[$t]}}" "$JIT_WARM" "$SAT_CONNS" >/dev/null
 done
 echo "non-streaming chat: fixed rates $RATES req/s and saturation, ${SECS}s each" >&2
@@ -220,6 +237,8 @@ for t in $TARGETS; do
   load sse "${URL[$t]}" "${BODY[$t]},\"stream\":true}" "$STREAMS" >"$R/sse_$t.json"
 done
 GATEWAY_RSS_LOADED=$(rss_mb "$GATEWAY_PID")
+NATIVE_RSS_LOADED=""
+if [ -n "$NATIVE_GATEWAYS" ]; then NATIVE_RSS_LOADED=$(rss_mb "$NATIVE_GATEWAY_PID" || true); stop_pid "$NATIVE_GATEWAY_PID"; fi
 PEER_RSS=""
 for p in $RUNNING_PEERS; do  # the peer's whole process group (LiteLLM's workers included)
   PEER_RSS="$PEER_RSS $p=$(group_rss_mb "${PEER_PID[$p]}" || echo null)"
@@ -309,6 +328,7 @@ LOAD_END=$(cut -d' ' -f1 /proc/loadavg)
 python3 bench/report.py "$R" quick="$QUICK" secs="$SECS" sat_conns="$SAT_CONNS" streams="$STREAMS" \
   stream_tokens="$STREAM_TOKENS" token_ms="$TOKEN_MS" load_delay_s="$LOAD_DELAY" load1_start="$LOAD_START" \
   load1_end="$LOAD_END" gateway_rss_after_load_mb="$GATEWAY_RSS_LOADED" \
+  native_rss_after_load_mb="$NATIVE_RSS_LOADED" native_load="${NATIVE_GATEWAYS# }" \
   jdk="$("$JAVA" -version 2>&1 | head -n1 | sed 's/"//g')" nginx="$("$NGINX" -v 2>&1 | sed 's/.*nginx\///')" \
   vertx="$(ls "$APP/lib/main" | sed -n 's/^io\.vertx\.vertx-core-\(.*\)\.jar$/\1/p')" \
   cpu="$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')" cores="$(nproc)" \

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks of bench/report.py's start-up section: the JVM rows, and the native executable's rows with
+"""Checks of bench/report.py's load rows of the native executable, and of its start-up section: the JVM rows, and the native executable's rows with
 and without an executable (not built: "native" null and null figures, and a "not built" line).
 Feeds raw result files as bench/run.sh writes them through the report and reads its table and its
 closing JSON line.   python3 bench/test_report.py
@@ -33,9 +33,9 @@ class StartupReport(unittest.TestCase):
         with open(os.path.join(self.results, name), "w") as out:
             out.write(text)
 
-    def report(self, native):
+    def report(self, native, *extra):
         done = subprocess.run([sys.executable, REPORT, self.results, "quick=1", "starts=3", "idle_s=3",
-                               f"native={native}"], capture_output=True, text=True, check=True)
+                               f"native={native}", *extra], capture_output=True, text=True, check=True)
         lines = done.stdout.strip().splitlines()
         return "\n".join(lines[:-1]), json.loads(lines[-1])
 
@@ -113,6 +113,33 @@ class StartupReport(unittest.TestCase):
         self.assertIsNone(s["native_rss_vs_jvm_cds"])
         self.assertNotIn("ready_ms", s)
         self.assertIn("native / JVM: ready -x", table)
+
+    def test_native_load_rows_get_the_same_figures_and_ratios_as_the_jvm_routes(self):
+        rate = {"direct": (1.0, 2.0), "nginx": (1.1, 2.2), "infercore_api": (1.5, 3.0), "infercore_v1": (1.6, 3.5),
+                "native_api": (1.4, 2.5), "native_v1": (1.45, 2.8)}
+        for t, (p50, p99) in rate.items():
+            self.write(f"rate_2000_{t}.json", json.dumps({"p50_ms": p50, "p99_ms": p99, "achieved_rps": 2000.0,
+                                                          "errors": 0, "timed_out": 0}))
+        for t, rps in {"direct": 40000.0, "nginx": 20000.0, "infercore_api": 9000.0, "infercore_v1": 8000.0,
+                       "native_api": 6000.0, "native_v1": 5000.0}.items():
+            self.write(f"sat_{t}.json", json.dumps({"rps": rps, "p50_ms": 1.0, "p99_ms": 2.0, "errors": 0}))
+        table, out = self.report(self.runner, "native_load=native_api native_v1", "native_rss_after_load_mb=71.5")
+        v1 = out["chat"]["2000"]["native_v1"]
+        self.assertEqual((v1["added_p50_ms"], v1["added_p99_ms"]), (0.45, 0.8))
+        self.assertEqual(v1["added_p50_vs_nginx"], 4.5)
+        self.assertIs(v1["target_p99_met"], True)
+        self.assertEqual(v1["vs"]["nginx"]["added_p99_ratio"], 4.0)
+        self.assertEqual(out["saturation"]["native_api"]["vs_nginx"], 0.3)
+        self.assertEqual(out["run"]["native_load"], ["native_api", "native_v1"])
+        self.assertEqual(out["run"]["native_rss_after_load_mb"], 71.5)
+        self.assertRegex(self.row(table, "2000 native_v1"), r"1\.450\s+2\.800\s+0\.450\s+0\.800\s+4\.50")
+        self.assertRegex(table, r"\n  native_api +6000 req/s .* 0\.30x nginx")
+
+    def test_without_native_load_rows_there_are_none(self):
+        self.write("sat_infercore_v1.json", json.dumps({"rps": 8000.0, "p50_ms": 1.0, "p99_ms": 2.0, "errors": 0}))
+        table, out = self.report(self.runner)
+        self.assertNotIn("native_v1", out["saturation"])
+        self.assertNotIn("native_v1", table)
 
     @staticmethod
     def row(table, label):

@@ -97,10 +97,14 @@ public class InferenceService {
     }
 
     public Uni<Completion> generate(Target target, GenerationRequest draft, RequestProbe probe) {
-        return route(target, draft, probe).chain(r -> generation(r, probe)
-                .map(result -> new Completion(result, r.adapter().address(), r.request().model(),
-                        r.request().jsonSchema() == null ? null
-                                : r.adapter().unenforcedKeywords(r.request().jsonSchema()).orElse(null))));
+        return route(target, draft, probe).chain(r -> generation(r, probe).map(result -> completion(r, result)));
+    }
+
+    /** {@code result}, generated for the routed request {@code r} (or for one of its choices). */
+    private static Completion completion(Routed r, GenerationResult result) {
+        GenerationRequest request = r.request();
+        return new Completion(result, r.adapter().address(), request.model(), request.jsonSchema() == null ? null
+                : r.adapter().unenforcedKeywords(request.jsonSchema()).orElse(null));
     }
 
     public Uni<OpenStream> stream(Target target, GenerationRequest draft) {
@@ -121,12 +125,13 @@ public class InferenceService {
      * so that the choices differ and are each reproducible.
      */
     public Uni<List<Completion>> generateChoices(Target target, GenerationRequest draft, int n, RequestProbe probe) {
+        if (n == 1) { // nearly every request: no stream of choices to build and collect (each operator costs at saturation)
+            return route(target, draft, probe).chain(r -> generation(r, probe).map(result -> List.of(completion(r, result))));
+        }
         return route(target, draft, probe).chain(r -> Multi.createFrom().range(0, n)
                 .onItem().transformToUniAndConcatenate(i -> {
                     Routed choice = new Routed(r.adapter(), choice(r.request(), i));
-                    return generation(choice, probe).map(result -> new Completion(result, r.adapter().address(),
-                            r.request().model(), r.request().jsonSchema() == null ? null
-                            : r.adapter().unenforcedKeywords(r.request().jsonSchema()).orElse(null)));
+                    return generation(choice, probe).map(result -> completion(r, result));
                 })
                 .collect().asList());
     }

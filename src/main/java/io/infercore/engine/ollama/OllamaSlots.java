@@ -97,13 +97,13 @@ final class OllamaSlots {
                 .replaceWithVoid()
                 .onFailure(OllamaSlots::isTimeout).recoverWithUni(t -> {
                     if (running.get(key).get() > 0) {
-                        LOG.debugf("ollama at %s: no slot for model '%s' within %s, but our own generations of it run",
-                                server.endpoint().baseUrl(), model, limit);
+                        LOG.debugf("ollama at %s: no slot for model '%s' within %d ms, but our own generations of it run",
+                                server.endpoint().baseUrl(), model, limit.toMillis());
                         return Uni.createFrom().voidItem();
                     }
-                    LOG.warnf("ollama at %s kept model '%s''s slot after a cancelled stream (no one-token answer within %s;"
-                            + " ollama/ollama#17131): unloading the model so that later requests are answered",
-                            server.endpoint().baseUrl(), model, limit);
+                    LOG.warnf("ollama at %s kept the slot of model '%s' after a cancelled stream (no one-token answer within"
+                            + " %d ms; ollama/ollama#17131): unloading the model so that later requests are answered",
+                            server.endpoint().baseUrl(), model, limit.toMillis());
                     return server.send(HttpMethod.POST, "/api/generate", unloadBody(model), model).replaceWithVoid();
                 });
     }

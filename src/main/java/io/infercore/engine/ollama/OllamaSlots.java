@@ -77,11 +77,6 @@ final class OllamaSlots {
         });
     }
 
-    /** Whether a check of {@code model}'s slot on the server at {@code baseUrl} is pending (for tests). */
-    boolean checking(String baseUrl, String model) {
-        return checks.containsKey(baseUrl + " " + OllamaEngine.normalize(model));
-    }
-
     private synchronized void check(String key, EngineHttp server, String model, OllamaOptions options) {
         Uni<Void> previous = checks.getOrDefault(key, Uni.createFrom().voidItem());
         Uni<Void> next = previous.chain(() -> probe(key, server, model, options))

@@ -22,6 +22,14 @@ Context: num_ctx (options) > --fake-max-model-len > OLLAMA_CONTEXT_LENGTH > 4096
 are truncated with a WARN log like the real server, or rejected with 400 "the input length exceeds
 the context length" when the request says "truncate": false.
 Unpullable names: containing "missing", "unknown", "nonexistent", "no-such" or "doesnotexist".
+Knob leak_slot_on_cancel: Ollama 0.17.4's lost slot (ollama/ollama#17131, server/routes.go: the
+generating goroutine sends each chunk on an unbuffered channel that the handler stops reading when
+the client leaves, and blocks there holding llmServer.sem): a client that disconnects from a
+streamed /api/generate or /api/chat takes the model's slot with it. With the knob the model has one
+slot (OLLAMA_NUM_PARALLEL=1): a generation waits for the one before it, so after a lost slot the
+later prompts for that model (streamed or not) are read and never answered, until the model is
+unloaded (keep_alive 0), which replaces the runner and its semaphore. The real server loses this
+race only sometimes; the knob always loses it.
 
 NOT modelled: real tokenisation (a token is a whitespace-separated word), templates, raw, suffix,
 images, context shifting, /api/create /api/copy /api/push /api/blobs, concurrency
@@ -32,12 +40,13 @@ import datetime
 import json
 import os
 import sys
+import threading
 import time
 
 sys.dont_write_bytecode = True  # keep src/test free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 from fakeengine.engine import EngineApp  # noqa: E402
-from fakeengine.httpbase import ApiError  # noqa: E402
+from fakeengine.httpbase import ApiError, ClientGone  # noqa: E402
 from fakeengine.knobs import add_knob_arguments  # noqa: E402
 from fakeengine.ollama_models import (FOREVER, go_duration, model_record, normalize, now_iso,  # noqa: E402
                                       parse_keep_alive)
@@ -62,6 +71,7 @@ class OllamaApp(OpenAIRoutes, EngineApp):
         self.models = {normalize(n.strip()): model_record(normalize(n.strip()))
                        for n in args.models.split(",") if n.strip()}
         self.loaded, self.partial_pulls = {}, {}
+        self.slots = {}  # model -> its runner's one generation slot (modelled only with leak_slot_on_cancel)
         self.default_ctx = int(os.environ.get("OLLAMA_CONTEXT_LENGTH") or 4096)
         self.default_keep_alive = parse_keep_alive(os.environ.get("OLLAMA_KEEP_ALIVE"), 300.0)
         self.route("POST", "/api/generate", lambda h: self.complete(h, chat=False), inference=True)
@@ -171,6 +181,16 @@ class OllamaApp(OpenAIRoutes, EngineApp):
             self.loaded[model["name"]] = time.time() + keep_alive
         return cold
 
+    def take_slot(self, h, model):
+        """Waits for the model's one slot, as llmServer.Completion waits on its semaphore; a client
+        that leaves meanwhile aborts the wait (the real server logs the same line)."""
+        slot = self.slots.setdefault(model["name"], threading.Semaphore(1))
+        while not slot.acquire(timeout=0.05):
+            if h.client_gone():
+                self.log("INFO", "aborting completion request due to client closing the connection", "server.go:1568")
+                raise ClientGone()
+        return slot
+
     def metrics(self, started, cold, prompt_tokens, gen_tokens, gen_started):
         values = {"total_duration": int((time.monotonic() - started) * 1e9) or 1,
                   "load_duration": 125_000_000 if cold else 0,
@@ -200,6 +220,8 @@ class OllamaApp(OpenAIRoutes, EngineApp):
         calls = self.tool_calls(body, name) if chat else None
         if (chat and not messages) or (not chat and not body.get("prompt")):
             cold = self.touch(model, keep_alive)
+            if keep_alive == 0:
+                self.slots.pop(model["name"], None)  # a new runner, with a new semaphore
             reply = {"model": name, "created_at": now_iso(), "message": {"role": "assistant", "content": ""}} if chat \
                 else {"model": name, "created_at": now_iso(), "response": ""}
             reply.update(done=True, done_reason="unload" if keep_alive == 0 else "load")
@@ -228,10 +250,17 @@ class OllamaApp(OpenAIRoutes, EngineApp):
             gen.completion_tokens = sum(count_tokens(json.dumps(c["function"]["arguments"])) for c in calls)
         self.stats.add("prompt_tokens", prompt_tokens)
         self.stats.add("completion_tokens", gen.completion_tokens)
+        slot = self.take_slot(h, model) if self.knobs.get("leak_slot_on_cancel") else None
         cold = self.touch(model, keep_alive if keep_alive != 0 else 1e9)
+        lost = False
         try:
             self._answer(h, body, name, chat, gen, started, cold, prompt_tokens, key, calls)
+        except (ClientGone, OSError):
+            lost = body.get("stream", True) is not False  # the streamed path's goroutine keeps the slot
+            raise
         finally:
+            if slot is not None and not lost:
+                slot.release()
             self.touch(model, keep_alive)
 
     def _piece_chunk(self, name, chat, kind, text, thinking=None, done=False):

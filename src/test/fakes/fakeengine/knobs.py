@@ -18,6 +18,8 @@ KNOB_SPECS = {
     "max_model_len": ("int?", None, "context size in tokens (whitespace-separated words)"),
     "error_status": ("int?", None, "inference requests answer this HTTP status with the protocol's error body"),
     "ignore_sigterm": ("bool", False, "log and ignore SIGTERM/SIGINT (test SIGKILL escalation)"),
+    "leak_slot_on_cancel": ("bool", False, "fake Ollama only: a client that leaves a streamed generation leaves the "
+                                           "model's slot taken, as Ollama 0.17.4 can (ollama/ollama#17131)"),
 }
 
 

@@ -54,6 +54,8 @@ public class OllamaEngine implements EngineAdapter {
     private final InfercoreConfig.Timeouts timeouts;
     private final EngineHttp http;
     private final ObjectMapper mapper;
+    /** Checks, after a cancelled stream, that Ollama did not keep the model's slot (see there). */
+    private final OllamaSlots slots;
     /** The transports of the Ollama servers supervised runs live on (Kubernetes Pods), by base URL. */
     private final Map<String, EngineHttp> runServers = new ConcurrentHashMap<>();
 
@@ -90,6 +92,7 @@ public class OllamaEngine implements EngineAdapter {
         this.timeouts = timeouts;
         this.http = server(this.baseUrl);
         this.mapper = mapper;
+        this.slots = new OllamaSlots(mapper);
     }
 
     private EngineHttp server(String url) {
@@ -179,7 +182,7 @@ public class OllamaEngine implements EngineAdapter {
             OllamaOptions options = OllamaOptions.of(request);
             Optional<EndpointRegistry.Lease> lease = lease(request.model());
             EngineHttp server = lease.map(l -> serverAt(l.baseUrl())).orElse(http);
-            Multi<StreamEvent> events = (request.isChat()
+            Multi<StreamEvent> events = slots.guard(server, request.model(), options, () -> request.isChat()
                     ? ChatStream.open(server, mapper, request, options)
                     : GenerateStream.open(server, mapper, request, options))
                     .onTermination().invoke(() -> lease.ifPresent(EndpointRegistry.Lease::close));

@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Stream cases beyond the shared contract, against the fake Ollama: cancelling before the first
  * token (which LangChain4j's own cancel handle cannot do), a line that is not JSON, a connection
- * dropped mid-stream, and every chat role.
+ * dropped mid-stream, the slot Ollama 0.17.4 can keep after a cancelled stream, and every chat role.
  */
 @QuarkusTest
 @WithTestResource(value = FakeOllamaResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
@@ -73,6 +73,50 @@ class OllamaStreamEdgesTest {
                     .untilAsserted(() -> assertThat(fake.stats().path("disconnected").asLong()).isGreaterThan(before));
             assertThat(subscriber.getItems()).isEmpty();
         }
+    }
+
+    /**
+     * Ollama 0.17.4 can keep a model's only slot when a client leaves a stream (ollama/ollama#17131;
+     * the fake's {@code leak_slot_on_cancel} always loses that race, the real server sometimes):
+     * every later request of that model would then wait unanswered. The cancel is followed by a
+     * one-token probe; unanswered, it makes the adapter unload the model, and the next request is
+     * served by a fresh runner.
+     */
+    @Test
+    void should_serve_the_next_request_when_ollama_kept_the_slot_of_a_cancelled_stream() {
+        fake.setKnobs(Map.of("leak_slot_on_cancel", true, "token_delay_ms", 50));
+        for (GenerationRequest request : List.of(prompt("Tell me a long story"), chat(List.of(new ChatMessage("user", "Tell me"))))) {
+            long generates = requests("/api/generate");
+            AssertSubscriber<StreamEvent> subscriber = ollama.stream(request)
+                    .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+            subscriber.awaitItems(1, WAIT);
+            subscriber.cancel();
+
+            assertThat(ollama.generate(prompt("hi")).await().atMost(WAIT).usage().completionTokens()).isPositive();
+            assertThat(fake.lastRequest("/api/chat").path("stream").asBoolean(true)).as("the probe is not streamed").isFalse();
+            assertThat(requests("/api/generate") - generates).as("the stream, the unload, the next request")
+                    .isEqualTo(request.isChat() ? 2 : 3);
+        }
+    }
+
+    /** When the slot is free the probe is answered at once: nothing is unloaded. */
+    @Test
+    void should_not_unload_the_model_when_the_slot_of_a_cancelled_stream_is_free() {
+        fake.setKnob("token_delay_ms", 50);
+        long generates = requests("/api/generate");
+        long chats = requests("/api/chat");
+        AssertSubscriber<StreamEvent> subscriber = ollama.stream(prompt("Tell me a long story"))
+                .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        subscriber.awaitItems(1, WAIT);
+        subscriber.cancel();
+
+        assertThat(ollama.generate(prompt("hi")).await().atMost(WAIT).usage().completionTokens()).isPositive();
+        assertThat(requests("/api/chat") - chats).as("the probe").isEqualTo(1);
+        assertThat(requests("/api/generate") - generates).as("the stream and the next request").isEqualTo(2);
+    }
+
+    private long requests(String path) {
+        return fake.stats().path("requests").path(path).asLong();
     }
 
     @Test

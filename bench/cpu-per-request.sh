@@ -20,7 +20,6 @@ OLD=$(cd "$1" && pwd); NEW=$(cd "$2" && pwd)
 RATE=${3:-1500}; SECS=${4:-12}; ROUNDS=${5:-4}; ROUTE=${6:-/v1/chat/completions}
 if [ -z "${JAVA_HOME:-}" ] && [ -f scripts/java-env.sh ]; then . scripts/java-env.sh >/dev/null; fi
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-JAVAC=${JAVA_HOME:+$JAVA_HOME/bin/}javac
 HZ=$(getconf CLK_TCK)
 WORK=$(mktemp -d /tmp/infercore-cpu.XXXXXX)
 PIDS=()
@@ -32,12 +31,7 @@ cleanup() {
 trap cleanup EXIT
 . bench/lib.sh
 
-LIB="$NEW/lib/main/*"
-"$JAVAC" -nowarn -d "$WORK/classes" -cp "$LIB" bench/FastBackend.java bench/LoadClient.java
-CP="$WORK/classes:$LIB"
-BPORT=$(free_port)
-"$JAVA" -cp "$CP" FastBackend "$BPORT" bench-model 500 10 >"$WORK/backend.log" 2>&1 &
-BPID=$!; PIDS+=("$BPID")
+start_fast_backend "$NEW/lib/main" "$WORK" 500 10
 start() { # APP_DIR PORT EXTRA_OPTS -> pid
   # shellcheck disable=SC2086 # EXTRA_OPTS is a list of options
   "$JAVA" -Dquarkus.log.level=WARN ${3:-} -Dinfercore.models_dir="$WORK/models-$2" -Dquarkus.http.port="$2" \

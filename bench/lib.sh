@@ -1,4 +1,5 @@
-# Shell helpers of the benchmark scripts (bench/run.sh, bench/native-startup.sh, bench/cpu-per-request.sh);
+# Shell helpers of the benchmark scripts (bench/run.sh, bench/native-startup.sh, bench/cpu-per-request.sh,
+# bench/native-gc-load.sh);
 # sourced.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now_ms() { date +%s%3N; }
@@ -38,4 +39,14 @@ start_measure() { # PORT LOG IDLE_SECONDS MODELS_DIR PROGRAM ARGS...: one start 
   sleep "$idle"
   rss=$(rss_mb "$MEASURED_PID" 2>/dev/null) && [ -n "$rss" ] || { echo "process $MEASURED_PID gone while idle" >&2; return 1; }
   echo "$((t1 - t0)) $rss"
+}
+start_fast_backend() { # LIB_DIR WORK TOKENS TOKEN_MS: compiles the bench's Java tools against LIB_DIR's jars
+  # into WORK/classes and starts bench/FastBackend.java on a free port. Sets CP (the tools and the
+  # jars), BPORT and BPID (appended to PIDS); its log is WORK/backend.log.
+  local java=${JAVA_HOME:+$JAVA_HOME/bin/}java javac=${JAVA_HOME:+$JAVA_HOME/bin/}javac
+  "$javac" -nowarn -d "$2/classes" -cp "$1/*" bench/FastBackend.java bench/LoadClient.java
+  CP="$2/classes:$1/*"
+  BPORT=$(free_port)
+  "$java" -cp "$CP" FastBackend "$BPORT" bench-model "$3" "$4" >"$2/backend.log" 2>&1 &
+  BPID=$!; PIDS+=("$BPID")
 }

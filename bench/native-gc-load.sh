@@ -25,11 +25,7 @@ LIB=${APP:-target/quarkus-app}/lib/main
 WORK=$(mktemp -d /tmp/infercore-gcload.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do stop_pid "$p"; done; rm -rf "$WORK"' EXIT
-"$JAVA_HOME/bin/javac" -nowarn -d "$WORK/classes" -cp "$LIB/*" bench/FastBackend.java bench/LoadClient.java
-CP="$WORK/classes:$LIB/*"
-BPORT=$(free_port)
-"$JAVA_HOME/bin/java" -cp "$CP" FastBackend "$BPORT" bench-model 8 0 >"$WORK/backend.log" 2>&1 &
-BPID=$!; PIDS+=("$BPID")
+start_fast_backend "$LIB" "$WORK" 8 0
 start() { # SIDE PORT OPTIONS -> pid
   # shellcheck disable=SC2086 # OPTIONS is a list of options
   "$RUNNER" -XX:+PrintGCSummary $3 -Dquarkus.http.port="$2" -Dquarkus.log.level=WARN \
